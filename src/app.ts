@@ -1,0 +1,60 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { PACKAGE_VERSION } from './core/package-info.js';
+import { controlPlane } from './control/routes.js';
+import { vendorPlugin } from './http/vendor-plugin.js';
+import { rewriteNamespaceUrl } from './http/request-context.js';
+import type { Runtime } from './runtime.js';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Serve only this vendor, at the root of the app (for VENDOR_PORTS); no control plane. */
+  rootVendor?: string;
+}
+
+/** The composition root: control plane and the vendors from the registry, on one Fastify app. */
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // One log line per request, written by the vendor plugin's onResponse hook.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: runtime.config.bodyLimit,
+    rewriteUrl: rewriteNamespaceUrl,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  if (options.rootVendor !== undefined) {
+    const vendor = runtime.vendors.find((v) => v.id === options.rootVendor);
+    if (!vendor) throw new Error(`vendor ${options.rootVendor} is not served`);
+    await app.register(vendorPlugin(vendor, runtime, ''));
+    return app;
+  }
+
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'accesskey-emulator', version: PACKAGE_VERSION } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(controlPlane(runtime, () => app), { prefix: '/_emulator' });
+  for (const vendor of runtime.vendors) {
+    await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
+  }
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { urls: runtime.vendors.map((v) => ({ url: `/_emulator/openapi/${v.id}.json`, name: v.title })) } as Record<string, unknown>,
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}. Vendors are mounted at ${runtime.vendors.map((v) => v.mount).join(', ')}; the control plane at /_emulator.`,
+      },
+    }),
+  );
+  return app;
+}

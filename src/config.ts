@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DURATION_HELP, parseDuration } from './core/duration.js';
+import { parsePolicyAssignments, POLICY_HELP, type TransitionPolicy } from './core/transitions.js';
+import { PACKAGE_ROOT } from './core/package-info.js';
+import { parseRateLimits, type RateLimitSetting } from './core/rate-limit.js';
+
+/**
+ * Every setting, parsed once (DESIGN.md §4). Each has an environment variable and a CLI flag twin;
+ * a bad value stops start-up with a message naming the variable and what is allowed.
+ */
+export const VENDOR_IDS = ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'] as const;
+export type VendorId = (typeof VENDOR_IDS)[number];
+
+export const DEFAULT_FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'default.json');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+interface Setting<T> {
+  env: string;
+  flag: string;
+  help: string;
+  /** Allowed values, for the error message. */
+  allowed: string;
+  default: string | undefined;
+  parse(text: string): T;
+}
+
+function setting<T, D extends string | undefined>(s: Setting<T> & { default: D }): Setting<T> & { default: D } {
+  return s;
+}
+
+const integer = (min: number, max: number) => (text: string): number => {
+  if (!/^\d+$/.test(text.trim())) throw new Error('not an integer');
+  const n = Number(text);
+  if (n < min || n > max) throw new Error(`out of range`);
+  return n;
+};
+
+const duration = (text: string): number => {
+  const ms = parseDuration(/^\d+$/.test(text.trim()) ? Number(text) : text);
+  if (ms === undefined) throw new Error('not a duration');
+  return ms;
+};
+
+const vendorList = (text: string): VendorId[] => {
+  const ids = text.split(',').map((v) => v.trim()).filter(Boolean);
+  if (ids.length === 0 || ids.some((id) => !(VENDOR_IDS as readonly string[]).includes(id))) throw new Error('unknown vendor');
+  return [...new Set(ids)] as VendorId[];
+};
+
+export const SETTINGS = {
+  port: setting({ env: 'PORT', flag: '--port', help: 'HTTP port', allowed: 'an integer 0–65535', default: '4580', parse: integer(0, 65535) }),
+  host: setting({ env: 'HOST', flag: '--host', help: 'interface to listen on (0.0.0.0 in Docker)', allowed: 'a host name or IP address', default: '127.0.0.1', parse: (t) => z.string().min(1).parse(t.trim()) }),
+  dbPath: setting({ env: 'DB_PATH', flag: '--db-path', help: 'SQLite file, or :memory:', allowed: 'a file path or :memory:', default: ':memory:', parse: (t) => z.string().min(1).parse(t) }),
+  seed: setting({
+    env: 'SEED', flag: '--seed', help: 'fixture files loaded into every new namespace (comma-separated), or none',
+    allowed: 'comma-separated fixture file paths, or none', default: DEFAULT_FIXTURE,
+    parse: (t): string[] => (t.trim() === 'none' ? [] : t.split(',').map((p) => p.trim()).filter(Boolean)),
+  }),
+  logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', help: 'log level', allowed: LOG_LEVELS.join(' | '), default: 'info', parse: (t) => z.enum(LOG_LEVELS).parse(t.trim()) }),
+  logFormat: setting({ env: 'LOG_FORMAT', flag: '--log-format', help: 'json (Docker, CI) or pretty (a terminal); default: pretty on a TTY', allowed: 'json | pretty', default: undefined, parse: (t) => z.enum(['json', 'pretty']).parse(t.trim()) }),
+  transitions: setting({
+    env: 'TRANSITIONS', flag: '--transitions', help: 'transition policies: <name>=<policy>,… (a name may end in *; a bare policy sets all)',
+    allowed: POLICY_HELP, default: '', parse: (t): Array<[string, TransitionPolicy]> => parsePolicyAssignments(t),
+  }),
+  rateLimits: setting({
+    env: 'RATE_LIMITS', flag: '--rate-limits', help: 'per-vendor requests/minute for every credential (vendor:n,…), or off',
+    allowed: `off, or <vendor>:<n>,… with vendor one of ${VENDOR_IDS.join(', ')}`, default: '',
+    parse: (t): RateLimitSetting => parseRateLimits(t, VENDOR_IDS),
+  }),
+  vendorPorts: setting({
+    env: 'VENDOR_PORTS', flag: '--vendor-ports', help: 'also serve a vendor at the root of its own port (vendor:port,…)',
+    allowed: `<vendor>:<port>,… with vendor one of ${VENDOR_IDS.join(', ')}`, default: '',
+    parse: (t): Array<{ vendor: VendorId; port: number }> =>
+      t.split(',').map((p) => p.trim()).filter(Boolean).map((part) => {
+        const [vendor, port] = part.split(':');
+        return { vendor: vendorList(vendor ?? '')[0]!, port: integer(0, 65535)(port ?? '') };
+      }),
+  }),
+  controlToken: setting({ env: 'CONTROL_TOKEN', flag: '--control-token', help: 'when set, /_emulator requires x-emulator-token', allowed: 'a non-empty string', default: undefined, parse: (t) => z.string().min(1).parse(t) }),
+  vendors: setting({ env: 'VENDORS', flag: '--vendors', help: 'serve only these vendors (comma-separated)', allowed: VENDOR_IDS.join(', '), default: VENDOR_IDS.join(','), parse: vendorList }),
+  idSeed: setting({ env: 'ID_SEED', flag: '--id-seed', help: 'makes generated ids and secrets deterministic', allowed: 'any string', default: undefined, parse: (t) => t }),
+  journalSize: setting({ env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'request journal capacity (ring buffer; 0 disables)', allowed: 'an integer 0–10000000', default: '10000', parse: integer(0, 10_000_000) }),
+  bodyLimit: setting({ env: 'BODY_LIMIT', flag: '--body-limit', help: 'largest request body in bytes', allowed: 'an integer 1024–1073741824', default: '1048576', parse: integer(1024, 1_073_741_824) }),
+  maxNamespaces: setting({ env: 'MAX_NAMESPACES', flag: '--max-namespaces', help: 'most namespaces that may exist at once', allowed: 'an integer 1–1000000', default: '10000', parse: integer(1, 1_000_000) }),
+  ionosKeyLimit: setting({ env: 'IONOS_KEY_LIMIT', flag: '--ionos-key-limit', help: 'IONOS access keys per user', allowed: 'an integer 1–100000', default: '5', parse: integer(1, 100_000) }),
+  ibmKeyLimit: setting({ env: 'IBM_KEY_LIMIT', flag: '--ibm-key-limit', help: 'IBM COS access keys per user', allowed: 'an integer 1–100000', default: '10', parse: integer(1, 100_000) }),
+  krutrimSessionTimeout: setting({ env: 'KRUTRIM_SESSION_TIMEOUT', flag: '--krutrim-session-timeout', help: 'KOS session lifetime', allowed: DURATION_HELP, default: '1h', parse: duration }),
+  krutrimMaxObjectBytes: setting({ env: 'KRUTRIM_MAX_OBJECT_BYTES', flag: '--krutrim-max-object-bytes', help: 'largest KOS object upload in bytes', allowed: 'an integer 1–1073741824', default: '10485760', parse: integer(1, 1_073_741_824) }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = {
+  [K in keyof Settings]: Settings[K] extends Setting<infer T> ? (undefined extends Settings[K]['default'] ? T | undefined : T) : never;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const FLAG_TO_KEY = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.flag, key as keyof Settings]));
+
+/** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error. */
+export function parseFlags(argv: readonly string[]): Partial<Record<keyof Settings, string>> {
+  const out: Partial<Record<keyof Settings, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const key = FLAG_TO_KEY.get(flag);
+    if (!key) throw new ConfigError(`Unknown option ${flag}. Run with --help to see the options.`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`Option ${flag} needs a value: ${SETTINGS[key].allowed}`);
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Environment first, flags over it, defaults under both. */
+export function loadConfig(env: Record<string, string | undefined> = {}, argv: readonly string[] = []): Config {
+  const flags = parseFlags(argv);
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as Array<[keyof Settings, Setting<unknown>]>) {
+    const fromFlag = flags[key];
+    const raw = fromFlag ?? env[spec.env] ?? spec.default;
+    if (raw === undefined) {
+      out[key] = undefined;
+      continue;
+    }
+    try {
+      out[key] = spec.parse(raw);
+    } catch (err) {
+      const source = fromFlag !== undefined ? `${spec.flag} (${spec.env})` : spec.env;
+      const why = err instanceof z.ZodError ? 'invalid value' : (err as Error).message;
+      throw new ConfigError(`Invalid ${source}=${JSON.stringify(raw)} (${why}). Allowed: ${spec.allowed}.`);
+    }
+  }
+  return out as Config;
+}
+
+export function helpText(): string {
+  const rows = Object.values(SETTINGS).map(
+    (s) => `  ${`${s.flag} <value>`.padEnd(36)}${s.env.padEnd(26)}${s.help}${s.default ? ` (default: ${s.default === DEFAULT_FIXTURE ? 'fixtures/default.json' : s.default})` : ''}`,
+  );
+  return [
+    'accesskey-emulator: offline emulator of Katapult, IONOS, Exoscale, IBM COS and Krutrim KOS access-key APIs',
+    '',
+    'Usage: accesskey-emulator [options]',
+    '',
+    'Every option also reads its environment variable; a flag wins over the variable.',
+    '',
+    `  ${'option'.padEnd(36)}${'environment'.padEnd(26)}meaning`,
+    ...rows,
+    `  ${'--help'.padEnd(36)}${''.padEnd(26)}this text`,
+  ].join('\n');
+}

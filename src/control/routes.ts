@@ -1,0 +1,191 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { parseDuration, DURATION_HELP } from '../core/duration.js';
+import { faultRuleInput } from '../core/faults.js';
+import { FixtureError, parseFixtureDocument } from '../core/fixtures.js';
+import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
+import { PACKAGE_VERSION } from '../core/package-info.js';
+import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { vendorOpenApi } from '../http/openapi.js';
+import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
+import type { Runtime } from '../runtime.js';
+
+/** Control-plane errors: `{"error":{"code","message"}}`. */
+class ControlError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  // Compare equal-length buffers so the time taken does not depend on where they differ.
+  return timingSafeEqual(a.length === b.length ? a : b, b) && a.length === b.length;
+}
+
+const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
+
+/** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
+export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
+  const vendorIds = runtime.vendors.map((v) => v.id);
+
+  const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
+    const result = schema.safeParse(value ?? {});
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new ControlError(400, 'invalid_request', `${what}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    return result.data;
+  };
+
+  const scope = (query: unknown) => {
+    const q = parse(scopeQuery, query, 'query');
+    if (q.vendor !== undefined && !vendorIds.includes(q.vendor)) throw new ControlError(400, 'invalid_request', `Unknown vendor "${q.vendor}": one of ${vendorIds.join(', ')}`);
+    if (q.namespace !== undefined && !NAMESPACE_PATTERN.test(q.namespace)) throw new ControlError(400, 'invalid_request', `Invalid namespace "${q.namespace}"`);
+    return q;
+  };
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...(route.schema ?? {}), hide: true };
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const expected = runtime.config.controlToken;
+      if (expected === undefined) return;
+      const given = request.headers[CONTROL_TOKEN_HEADER];
+      if (typeof given !== 'string' || !sameSecret(given, expected)) {
+        throw new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`);
+      }
+    });
+
+    app.setErrorHandler(async (err, request, reply: FastifyReply) => {
+      const e = err as { statusCode?: number; message?: string; code?: string };
+      const control =
+        err instanceof ControlError ? err
+        : err instanceof NamespaceLimitError ? new ControlError(503, 'namespace_limit', err.message)
+        : e.statusCode === 413 ? new ControlError(413, 'body_too_large', 'Request body is too large')
+        : e.statusCode !== undefined && e.statusCode < 500 ? new ControlError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
+        : new ControlError(500, 'internal_error', 'Internal error');
+      if (control.status >= 500 && !(err instanceof ControlError)) request.log.error({ err }, 'control plane error');
+      return reply.code(control.status).type('application/json').send({ error: { code: control.code, message: control.message } });
+    });
+
+    app.setNotFoundHandler(async (request, reply) =>
+      reply.code(404).send({ error: { code: 'not_found', message: `No control-plane route ${request.method} ${request.url.split('?')[0]}` } }),
+    );
+
+    app.get('/health', async () => ({
+      status: 'ok',
+      vendors: vendorIds,
+      uptimeMs: Math.max(0, runtime.clock.wallNow() - runtime.startedAt),
+      version: PACKAGE_VERSION,
+    }));
+
+    app.post('/reset', async (request, reply) => {
+      runtime.namespaces.reset(scope(request.query));
+      return reply.code(204).send();
+    });
+
+    app.post('/fixtures', { bodyLimit: 1024 * 1024 * 1024 }, async (request) => {
+      const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
+      let doc;
+      try {
+        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors);
+      } catch (err) {
+        if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
+        throw err;
+      }
+      try {
+        return { namespace, loaded: runtime.namespaces.load(namespace, doc) };
+      } catch (err) {
+        const sqlite = err as { code?: string; message?: string };
+        if (typeof sqlite.code === 'string' && sqlite.code.startsWith('SQLITE_CONSTRAINT')) {
+          throw new ControlError(409, 'fixture_conflict', `The fixture clashes with state already in namespace "${namespace}" (${sqlite.message}); nothing was loaded`);
+        }
+        throw err;
+      }
+    });
+
+    app.get('/namespaces', async () => ({ namespaces: runtime.namespaces.list().map((n) => ({ name: n.name, createdAt: new Date(n.created_at).toISOString() })) }));
+
+    app.get('/clock', async () => runtime.clock.state());
+    app.post('/clock', async (request) => {
+      const body = parse(
+        z.object({ advance: z.union([z.string(), z.number()]).optional(), set: z.string().optional(), freeze: z.boolean().optional(), reset: z.boolean().optional() }).strict(),
+        request.body,
+        'body',
+      );
+      const { clock } = runtime;
+      if (body.reset) clock.reset();
+      if (body.set !== undefined) {
+        const at = Date.parse(body.set);
+        if (Number.isNaN(at)) throw new ControlError(400, 'invalid_request', `set: "${body.set}" is not an ISO-8601 time`);
+        clock.set(at);
+      }
+      if (body.advance !== undefined) {
+        const ms = parseDuration(body.advance);
+        if (ms === undefined) throw new ControlError(400, 'invalid_request', `advance: "${body.advance}" is not a duration (${DURATION_HELP})`);
+        clock.advance(ms);
+      }
+      if (body.freeze === true) clock.freeze();
+      if (body.freeze === false) clock.unfreeze();
+      return clock.state();
+    });
+
+    app.get('/transitions', async () => ({ transitions: runtime.transitions.list() }));
+    app.post('/transitions', async (request) => {
+      const body = parse(z.record(z.string(), z.string()), request.body, 'body');
+      if (body.reset === 'defaults') runtime.transitions.restoreDefaults();
+      for (const [pattern, text] of Object.entries(body)) {
+        if (pattern === 'reset') continue;
+        const policy = parsePolicy(text);
+        if (!policy) throw new ControlError(400, 'invalid_request', `${pattern}: "${text}" is not a policy (${POLICY_HELP})`);
+        if (runtime.transitions.assign(pattern, policy) === 0) throw new ControlError(400, 'invalid_request', `${pattern}: no transition has this name (GET /_emulator/transitions lists them)`);
+      }
+      return { transitions: runtime.transitions.list() };
+    });
+
+    app.get('/faults', async () => ({ faults: runtime.faults.list() }));
+    app.post('/faults', async (request, reply) => {
+      const input = parse(faultRuleInput, request.body, 'body');
+      if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}"`);
+      return reply.code(201).send(runtime.faults.add(input));
+    });
+    app.delete('/faults', async (_request, reply) => {
+      runtime.faults.remove();
+      return reply.code(204).send();
+    });
+    app.delete<{ Params: { id: string } }>('/faults/:id', async (request, reply) => {
+      if (!runtime.faults.remove(request.params.id)) throw new ControlError(404, 'not_found', `No fault rule ${request.params.id}`);
+      return reply.code(204).send();
+    });
+
+    const journalQuery = z.object({
+      vendor: z.string().optional(),
+      namespace: z.string().optional(),
+      operation: z.string().optional(),
+      method: z.string().transform((m) => m.toUpperCase()).optional(),
+      status: z.coerce.number().int().optional(),
+    });
+    app.get('/requests', async (request) => {
+      const requests = runtime.journal.list(parse(journalQuery, request.query, 'query'));
+      return { count: requests.length, requests };
+    });
+    app.delete('/requests', async (request, reply) => {
+      runtime.journal.clear(parse(journalQuery, request.query, 'query'));
+      return reply.code(204).send();
+    });
+
+    app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
+
+    app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
+      const id = request.params.file.replace(/\.json$/, '');
+      const vendor = runtime.vendors.find((v) => v.id === id);
+      if (!vendor || !request.params.file.endsWith('.json')) throw new ControlError(404, 'not_found', `No OpenAPI document ${request.params.file}: one of ${vendorIds.map((v) => `${v}.json`).join(', ')}`);
+      return vendorOpenApi(getApp(), vendor);
+    });
+  };
+}

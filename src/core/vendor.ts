@@ -1,0 +1,71 @@
+import type { Database } from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Clock } from './clock.js';
+import type { Problem, VendorError } from './errors.js';
+import type { IdSource } from './ids.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { TransitionSpec, Transitions } from './transitions.js';
+
+/** What a vendor plugin is given: explicit dependencies, no globals (anchors A.3.3). */
+export interface VendorContext {
+  db: Database;
+  clock: Clock;
+  ids: IdSource;
+  config: Config;
+  transitions: Transitions;
+  rateLimiter: RateLimiter;
+}
+
+/** A table the vendor owns. Every table has a `namespace` column; reset and the state dump use this. */
+export interface VendorTable {
+  name: string;
+  /** Columns never shown in the state dump (secrets, session tokens, object bytes). */
+  hiddenColumns?: string[];
+}
+
+/** How a vendor turns every failure into its own envelope. */
+export interface VendorErrorModel {
+  /** `x-emulator-fault` / rule value (vendor code or HTTP status) → error; undefined when unknown. */
+  fromFault(value: string): VendorError | undefined;
+  /** Framework-level problems (bad JSON, validation, unknown route, body too large, …). */
+  fromProblem(problem: Problem): VendorError;
+  /** The exact wire form of an error: body and extra headers. The status is `err.status`. */
+  render(err: VendorError): { body: unknown; headers?: Record<string, string> };
+}
+
+export interface VendorDefinition<Fixture = unknown> {
+  /** The folder name, used as URL mount segment, table prefix, OpenAPI file name and log name. */
+  id: string;
+  /** Where the vendor is mounted, e.g. `/katapult/core/v1`. */
+  mount: string;
+  title: string;
+  /** The real base URL this mount stands in for. */
+  upstream: string;
+  tables: VendorTable[];
+  transitions: TransitionSpec[];
+  fixture: {
+    schema: z.ZodType<Fixture>;
+    /** Inserts one fixture section into a namespace; runs inside a transaction; returns counts. */
+    seed(ctx: VendorContext, namespace: string, data: Fixture): Record<string, number>;
+  };
+  errors: VendorErrorModel;
+  /** Extra OpenAPI parts (security schemes) for `openapi/<id>.json`. */
+  openapi?: { components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
+  /** Registers the vendor's routes (Fastify plugin body). Called once per app the vendor is served by. */
+  routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
+}
+
+/** One instance per database: a vendor's prepared statements, shared by its routes and its seeding. */
+export function perDatabase<T>(create: (db: Database) => T): (db: Database) => T {
+  const cache = new WeakMap<Database, T>();
+  return (db) => {
+    let value = cache.get(db);
+    if (value === undefined) {
+      value = create(db);
+      cache.set(db, value);
+    }
+    return value;
+  };
+}

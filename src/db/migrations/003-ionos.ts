@@ -1,0 +1,4 @@
+/** ionos tables. Every table has a namespace column and is prefixed with the vendor id. */
+export default `
+SELECT 1;
+`;

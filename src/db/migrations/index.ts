@@ -1,0 +1,9 @@
+import core from './001-core.js';
+import katapult from './002-katapult.js';
+import ionos from './003-ionos.js';
+import exoscale from './004-exoscale.js';
+import ibm from './005-ibm.js';
+import krutrim from './006-krutrim.js';
+
+/** The only place the order is defined. Append new migrations; never reorder. */
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim];

@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } from '../core/errors.js';
+import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
+import type { VendorDefinition } from '../core/vendor.js';
+import type { Runtime } from '../runtime.js';
+import { DELAY_HEADER, FAULT_HEADER, NAMESPACE_HEADER } from './request-context.js';
+
+const MAX_HEADER_DELAY_MS = 60_000;
+
+/** The path after the vendor mount, without the query string. */
+function vendorPath(request: FastifyRequest, mount: string): string {
+  const path = request.url.split('?')[0] ?? '/';
+  return path.startsWith(mount) ? path.slice(mount.length) || '/' : path;
+}
+
+function problem(kind: ProblemKind, status: number, message: string, request: FastifyRequest, mount: string): Problem {
+  return { kind, status, message, method: request.method, path: vendorPath(request, mount) };
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Wraps a vendor's routes with the shared mechanics, in this order for every request: namespace
+ * (created and seeded on first use) → faults and delays → the vendor's own hooks (auth, rate limit)
+ * → handler; every failure goes through the vendor's one error renderer; every request is
+ * journaled and logged once.
+ */
+export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: string) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const { errors } = vendor;
+
+    const send = (reply: FastifyReply, err: VendorError) => {
+      const rendered = errors.render(err);
+      return reply
+        .code(err.status)
+        .headers({ ...err.headers, ...rendered.headers })
+        .type(rendered.headers?.['content-type'] ?? 'application/json')
+        .send(rendered.body);
+    };
+
+    app.decorateRequest('emulator', null as never);
+
+    app.addHook('onRequest', async (request) => {
+      const namespace = request.raw.emulatorNamespace ?? headerValue(request, NAMESPACE_HEADER) ?? DEFAULT_NAMESPACE;
+      request.emulator = { vendor: vendor.id, namespace };
+      if (!NAMESPACE_PATTERN.test(namespace)) {
+        throw errors.fromProblem(problem('validation', 400, `Invalid emulator namespace "${namespace}": use 1–64 of A-Z a-z 0-9 _ . - starting with a letter or digit`, request, mount));
+      }
+      try {
+        runtime.namespaces.ensure(namespace);
+      } catch (err) {
+        if (err instanceof NamespaceLimitError) throw errors.fromProblem(problem('unavailable', 503, err.message, request, mount));
+        throw err;
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const path = vendorPath(request, mount);
+      const effect = runtime.faults.apply({
+        vendor: vendor.id,
+        namespace: request.emulator.namespace,
+        method: request.method,
+        path,
+        operation: request.routeOptions.schema?.operationId,
+      });
+      const headerDelay = Number(headerValue(request, DELAY_HEADER) ?? 0);
+      const delayMs = Math.max(effect?.delayMs ?? 0, Number.isFinite(headerDelay) ? Math.min(Math.max(headerDelay, 0), MAX_HEADER_DELAY_MS) : 0);
+      if (delayMs > 0) await sleep(delayMs);
+      if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
+      const forced = headerValue(request, FAULT_HEADER) ?? effect?.error;
+      if (forced !== undefined) {
+        throw errors.fromFault(forced) ?? errors.fromProblem(problem('unknown_fault', 400, `Unknown ${FAULT_HEADER} value "${forced}" for ${vendor.id}: use one of its error codes or an HTTP status`, request, mount));
+      }
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const context = request.emulator;
+      const path = request.routeOptions.config?.sensitivePath ? (request.routeOptions.url ?? '').slice(mount.length) : vendorPath(request, mount);
+      const entry = {
+        time: new Date(runtime.clock.now()).toISOString(),
+        namespace: context?.namespace ?? DEFAULT_NAMESPACE,
+        vendor: vendor.id,
+        method: request.method,
+        path,
+        operation: request.routeOptions.schema?.operationId ?? null,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      };
+      runtime.journal.record(entry);
+      request.log.info({ vendor: entry.vendor, namespace: entry.namespace, operation: entry.operation, method: entry.method, path, status: entry.status, durationMs: entry.durationMs }, 'request');
+    });
+
+    app.setErrorHandler(async (err, request, reply) => {
+      if (err instanceof VendorError) return send(reply, err);
+      const classified = classifyFrameworkError(err, request.method, vendorPath(request, mount));
+      if (classified.kind === 'internal') request.log.error({ err }, 'unhandled error in vendor route');
+      return send(reply, errors.fromProblem(classified));
+    });
+
+    app.setNotFoundHandler(async (request, reply) => {
+      return send(reply, errors.fromProblem(problem('route_not_found', 404, `No route matches '${vendorPath(request, mount)}' for ${request.method}`, request, mount)));
+    });
+
+    await vendor.routes(app, runtime.ctx);
+  };
+}

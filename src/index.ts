@@ -1,0 +1,44 @@
+import { loadConfig, type Config } from './config.js';
+import { EmulatorClock } from './core/clock.js';
+import type { ResetScope } from './core/namespaces.js';
+import { startServer } from './server.js';
+
+export { buildApp } from './app.js';
+export { createRuntime } from './runtime.js';
+export { loadConfig, type Config } from './config.js';
+export { EmulatorClock } from './core/clock.js';
+
+export interface StartOptions extends Partial<Omit<Config, 'port'>> {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Start with the clock frozen at this time. */
+  frozenAt?: Date | string | number;
+}
+
+export interface EmulatorHandle {
+  url: string;
+  /** Each vendor's base URL, to give its SDK. */
+  baseUrls: Record<string, string>;
+  clock: EmulatorClock;
+  reset(scope?: ResetScope): void;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator in this process, for users' own test suites (vitest globalSetup, etc.). */
+export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
+  const { frozenAt, ...overrides } = options;
+  const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), ...overrides } as Config;
+  const clock = new EmulatorClock();
+  if (frozenAt !== undefined) {
+    clock.set(new Date(frozenAt).getTime());
+    clock.freeze();
+  }
+  const running = await startServer(config, { clock, logger: false });
+  return {
+    url: running.url,
+    baseUrls: Object.fromEntries(running.runtime.vendors.map((v) => [v.id, running.url + v.mount])),
+    clock,
+    reset: (scope) => running.runtime.namespaces.reset(scope),
+    close: running.close,
+  };
+}

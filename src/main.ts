@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { ConfigError, helpText, loadConfig } from './config.js';
+import { FixtureError } from './core/fixtures.js';
+import { loggerOptions, startServer } from './server.js';
+
+/** The only reader of process.env and argv. */
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText() + '\n');
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env, argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`accesskey-emulator: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let running;
+  try {
+    running = await startServer(config, { logger: loggerOptions(config, process.stdout.isTTY === true) });
+  } catch (err) {
+    if (err instanceof FixtureError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+      process.stderr.write(`accesskey-emulator: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { app } = running;
+  app.log.info({ url: running.url, vendors: running.runtime.vendors.map((v) => `${v.id} ${v.mount}`), vendorPorts: running.vendorApps.map((v) => `${v.vendor}:${v.port}`) }, 'accesskey-emulator ready');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`accesskey-emulator: error while shutting down: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`accesskey-emulator: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
