@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { buildTestApp, TEST_EPOCH, type TestApp } from './helpers/build-app.js';
 import { TOY_FIXTURE, toyDatabase, toyVendor } from './helpers/toy-vendor.js';
 
@@ -11,7 +12,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const inject = (opts: Parameters<TestApp['app']['inject']>[0]) => t.app.inject(opts);
+const inject = (opts: InjectOptions) => t.app.inject(opts);
 
 describe('health and openapi', () => {
   it('reports ok with the vendors and version', async () => {
