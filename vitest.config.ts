@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  cacheDir: '.tmp/vite',
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
