@@ -84,6 +84,7 @@ export const SETTINGS = {
   journalSize: setting({ env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'request journal capacity (ring buffer; 0 disables)', allowed: 'an integer 0–10000000', default: '10000', parse: integer(0, 10_000_000) }),
   bodyLimit: setting({ env: 'BODY_LIMIT', flag: '--body-limit', help: 'largest request body in bytes', allowed: 'an integer 1024–1073741824', default: '1048576', parse: integer(1024, 1_073_741_824) }),
   maxNamespaces: setting({ env: 'MAX_NAMESPACES', flag: '--max-namespaces', help: 'most namespaces that may exist at once', allowed: 'an integer 1–1000000', default: '10000', parse: integer(1, 1_000_000) }),
+  maxObjectsPerNamespace: setting({ env: 'MAX_OBJECTS_PER_NAMESPACE', flag: '--max-objects-per-namespace', help: 'most rows (keys, buckets, sessions, objects, …) one namespace may hold', allowed: 'an integer 1–100000000', default: '2000000', parse: integer(1, 100_000_000) }),
   ionosKeyLimit: setting({ env: 'IONOS_KEY_LIMIT', flag: '--ionos-key-limit', help: 'IONOS access keys per user', allowed: 'an integer 1–100000', default: '5', parse: integer(1, 100_000) }),
   ibmKeyLimit: setting({ env: 'IBM_KEY_LIMIT', flag: '--ibm-key-limit', help: 'IBM COS access keys per user', allowed: 'an integer 1–100000', default: '10', parse: integer(1, 100_000) }),
   krutrimSessionTimeout: setting({ env: 'KRUTRIM_SESSION_TIMEOUT', flag: '--krutrim-session-timeout', help: 'KOS session lifetime', allowed: DURATION_HELP, default: '1h', parse: duration }),

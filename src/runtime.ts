@@ -5,6 +5,7 @@ import { FaultRules } from './core/faults.js';
 import { readFixtureFile, type FixtureDocument } from './core/fixtures.js';
 import { createIdSource, type IdSource } from './core/ids.js';
 import { Journal } from './core/journal.js';
+import { installObjectLimit } from './core/object-limit.js';
 import { DEFAULT_NAMESPACE, Namespaces } from './core/namespaces.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { Transitions } from './core/transitions.js';
@@ -53,6 +54,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(vendors.flatMap((v) => v.transitions), config.transitions);
   const rateLimiter = new RateLimiter(config.rateLimits);
+  installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
   const ctx: VendorContext = { db, clock, ids, config, transitions, rateLimiter };
   const namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);

@@ -233,3 +233,23 @@ describe('CONTROL_TOKEN', () => {
     expect((await inject({ method: 'GET', url: '/_emulator/health', headers: { 'x-emulator-token': 'sesame' } })).statusCode).toBe(200);
   });
 });
+
+describe('MAX_OBJECTS_PER_NAMESPACE', () => {
+  it('refuses the create that would pass the bound, in the vendor envelope, writing nothing; other namespaces are unaffected', async () => {
+    await t.close();
+    t = await build({ MAX_OBJECTS_PER_NAMESPACE: '3' });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: `n${i}` } })).statusCode);
+    expect(statuses).toEqual([201, 201, 503]);
+    const full = await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'more' } });
+    expect(full.json().fault.message).toMatch(/MAX_OBJECTS_PER_NAMESPACE/);
+    expect((await inject({ method: 'GET', url: '/_emulator/state?namespace=default' })).json().namespaces.default.toy.toy_items).toHaveLength(3);
+    expect((await inject({ method: 'POST', url: '/ns/other/toy/v1/items', headers: auth, payload: { name: 'x' } })).statusCode).toBe(201);
+    const fixture = await inject({ method: 'POST', url: '/_emulator/fixtures', payload: { toy: { items: [{ id: 'item_z', name: 'z', secret: 's' }] } } });
+    expect(fixture.statusCode).toBe(507);
+    expect(fixture.json().error.code).toBe('namespace_full');
+    // A reset frees the room again.
+    await inject({ method: 'POST', url: '/_emulator/reset?namespace=default' });
+    expect((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'again' } })).statusCode).toBe(201);
+  });
+});

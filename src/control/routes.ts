@@ -5,6 +5,7 @@ import { parseDuration, DURATION_HELP } from '../core/duration.js';
 import { faultRuleInput } from '../core/faults.js';
 import { FixtureError, parseFixtureDocument } from '../core/fixtures.js';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
+import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
 import { vendorOpenApi } from '../http/openapi.js';
@@ -66,6 +67,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const control =
         err instanceof ControlError ? err
         : err instanceof NamespaceLimitError ? new ControlError(503, 'namespace_limit', err.message)
+        : isNamespaceFull(err) ? new ControlError(507, 'namespace_full', 'The namespace would hold more objects than MAX_OBJECTS_PER_NAMESPACE allows; nothing was loaded')
         : e.statusCode === 413 ? new ControlError(413, 'body_too_large', 'Request body is too large')
         : e.statusCode !== undefined && e.statusCode < 500 ? new ControlError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
         : new ControlError(500, 'internal_error', 'Internal error');
@@ -102,7 +104,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
         return { namespace, loaded: runtime.namespaces.load(namespace, doc) };
       } catch (err) {
         const sqlite = err as { code?: string; message?: string };
-        if (typeof sqlite.code === 'string' && sqlite.code.startsWith('SQLITE_CONSTRAINT')) {
+        if (!isNamespaceFull(err) && typeof sqlite.code === 'string' && sqlite.code.startsWith('SQLITE_CONSTRAINT')) {
           throw new ControlError(409, 'fixture_conflict', `The fixture clashes with state already in namespace "${namespace}" (${sqlite.message}); nothing was loaded`);
         }
         throw err;

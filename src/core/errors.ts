@@ -1,3 +1,5 @@
+import { isNamespaceFull } from './object-limit.js';
+
 /**
  * Errors are thrown, typed and rendered in one place per vendor (DESIGN.md §5, anchors A.3.6).
  * A VendorError carries the vendor's own code and HTTP status; the vendor's catalogue builds them
@@ -107,6 +109,9 @@ export function classifyFrameworkError(err: unknown, method: string, path: strin
       return { path: context ? [context, ...where] : where, message: String(zodIssue?.message ?? issue?.message ?? 'invalid'), code: zodIssue?.code };
     });
     return { ...base, kind: 'validation', status: 400, message: e.message ?? 'Invalid request', issues };
+  }
+  if (isNamespaceFull(err)) {
+    return { ...base, kind: 'unavailable', status: 503, message: 'This emulator namespace holds the most objects it may (MAX_OBJECTS_PER_NAMESPACE); reset it or raise the limit' };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { ...base, kind: 'invalid_json', status: 400, message: e.message ?? 'Bad request' };
