@@ -26,6 +26,7 @@ const errorResponses = {
   403: errorEnvelope.describe('The provided token although valid, does not provide appropriate permissions to the user'),
   404: errorEnvelope.describe('No such user or storage account exists'),
   405: errorEnvelope.describe('Although the user may be valid, the user does not have privileges to access storage account'),
+  409: errorEnvelope.describe('Conflict (only through x-emulator-fault on this operation)'),
   413: errorEnvelope.describe('Request is too large'),
   415: errorEnvelope.describe('The request body must be application/json'),
   429: errorEnvelope.describe('Too many requests (emulator rate limit); see Retry-After'),
