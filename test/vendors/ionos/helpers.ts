@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { parse } from 'yaml';
 import type { TestApp } from '../../helpers/build-app.js';
 
@@ -21,8 +21,21 @@ export const DESTROYING_MS = 2000;
 /** The body the Go SDK sends: read-only accessKey/secretKey as "". */
 export const sdkBody = (description: string) => ({ properties: { description, accessKey: '', secretKey: '' } });
 
-export function client(t: TestApp, headers: Record<string, string> = BEARER) {
-  const call = (opts: InjectOptions) => t.app.inject({ ...opts, headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) } });
+type Call = (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+export interface IonosClient {
+  call: Call;
+  list(query?: string): Promise<LightMyRequestResponse>;
+  create(description?: string, extra?: Record<string, string>): Promise<LightMyRequestResponse>;
+  get(id: string): Promise<LightMyRequestResponse>;
+  put(id: string, body: unknown, extra?: Record<string, string>): Promise<LightMyRequestResponse>;
+  del(id: string, extra?: Record<string, string>): Promise<LightMyRequestResponse>;
+  renew(id: string, extra?: Record<string, string>): Promise<LightMyRequestResponse>;
+  regions(query?: string): Promise<LightMyRequestResponse>;
+  region(id: string): Promise<LightMyRequestResponse>;
+}
+
+export function client(t: TestApp, headers: Record<string, string> = BEARER): IonosClient {
+  const call: Call = (opts) => t.app.inject({ ...opts, headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) } });
   return {
     call,
     list: (query = '') => call({ method: 'GET', url: `/ionos/accesskeys${query}` }),
@@ -78,7 +91,7 @@ export function loadVendorSpec(dir: string): VendorSpec {
     if (!response) throw new Error(`the vendor spec lists no status ${status} for ${method} ${pathTemplate}`);
     if (response.$ref) response = doc.components.responses[String(response.$ref).split('/').pop()!];
     const schema = response.content?.['application/json']?.schema;
-    const fn = schema ? ajv.compile(rewriteRefs(schema)) : null;
+    const fn = schema ? ajv.compile(rewriteRefs(schema) as object) : null;
     cache.set(key, fn);
     return fn;
   };
