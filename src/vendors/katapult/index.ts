@@ -30,7 +30,8 @@ export const katapult: VendorDefinition<KatapultFixture> = {
   ],
   fixture: {
     schema: fixtureSchema,
-    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, data),
+    // Parsed again here: documents given to the runtime directly (tests) skip the loader's validation.
+    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, fixtureSchema.parse(data)),
   },
   errors: errorModel,
   openapi: {
