@@ -73,13 +73,25 @@ export function expectSameShape(actual: unknown, expected: unknown, where: strin
 
 export interface Spec { doc: any; ajv: Ajv }
 
+/** OpenAPI 3.0 allows `nullable` beside `allOf` without `type`; Ajv does not: rewrite as anyOf [schema, null]. */
+function nullableWithoutType(node: any): any {
+  if (Array.isArray(node)) return node.map(nullableWithoutType);
+  if (!node || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, nullableWithoutType(v)]));
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+}
+
 export function loadSpec(): Spec | undefined {
   const dir = vendorSpecsDir();
   if (!dir) return undefined;
   const doc = JSON.parse(readFileSync(join(dir, 'katapult-openapi-subset.json'), 'utf8'));
   const ajv = new Ajv({ strict: false, allErrors: true });
   (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
-  ajv.addSchema(doc, 'katapult-spec.json');
+  ajv.addSchema(nullableWithoutType(doc), 'katapult-spec.json');
   return { doc, ajv };
 }
 
