@@ -3,6 +3,7 @@ import { catalogue } from './errors.js';
 import { exoscaleIds } from './ids.js';
 import { policyAllows } from './policy.js';
 import {
+  exoscaleFixture,
   OPERATION_REASONS,
   type AccessKey,
   type AccessKeyResource,
@@ -496,7 +497,9 @@ export class ExoscaleService {
 }
 
 /** Loads one fixture section into a namespace. */
-export function seedExoscale(ctx: VendorContext, namespace: string, data: ExoscaleFixture): Record<string, number> {
+export function seedExoscale(ctx: VendorContext, namespace: string, section: ExoscaleFixture): Record<string, number> {
+  // Parsed again: documents handed to the runtime directly (tests) have not been through the schema.
+  const data = exoscaleFixture.parse(section);
   const store = exoscaleStore(ctx.db);
   const now = ctx.clock.now();
   const org = data.organization ?? store.organization(namespace) ?? { id: '00000000-0000-4000-8000-000000000000', name: 'emulator' };

@@ -12,6 +12,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** A path prefix before the mount, e.g. `/ns/foo`. */
   prefix?: string;
+  /** Unix seconds; default: the emulator's real time (`clock.wallNow()`) + 600 s, as the vendor's clients do. */
   expires?: number;
   as?: Credentials;
 }
@@ -22,7 +23,7 @@ export function exoscaleClient(t: TestApp, defaults: Credentials = { key: ROOT_K
     const url = `${options.prefix ?? ''}${MOUNT}${path}`;
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const creds = options.as ?? defaults;
-    const authorization = sign({ key: creds.key, secret: creds.secret, method, url, ...(body !== undefined ? { body } : {}), ...(options.expires !== undefined ? { expires: options.expires } : {}) });
+    const authorization = sign({ key: creds.key, secret: creds.secret, method, url, ...(body !== undefined ? { body } : {}), expires: options.expires ?? Math.floor(t.clock.wallNow() / 1000) + 600 });
     const response = await t.app.inject({
       method: method as 'GET',
       url,
