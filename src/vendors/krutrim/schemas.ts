@@ -160,3 +160,108 @@ export const updateBucketBody = z
   .object({ versioning: z.boolean().optional(), anonymous_access: z.boolean().optional(), tags: tags.optional(), description: z.string().max(1024).optional() })
   .strict();
 export const bucketParams = z.object({ bucketId: z.string().min(1) });
+
+// ---------------------------------------------------------------- objects (session required)
+
+const objectKey = z.string().min(1).max(1024);
+const expiresIn = z.number().int().min(1).max(7 * 24 * 3600).describe('URL lifetime in seconds (default 3600)');
+export const objectParams = z.object({ bucketKrn: z.string().min(1) });
+export const objectListQuery = z.object({ prefix: z.string().max(1024).optional() });
+export const objectEntry = z.object({
+  key: z.string(),
+  name: z.string(),
+  isFolder: z.boolean(),
+  size_bytes: z.number().int().optional(),
+  lastModified: z.string().optional(),
+  etag: z.string().optional(),
+  contentType: z.string().optional(),
+  storage_class: z.string().optional(),
+});
+export const objectList = z.array(objectEntry);
+export const uploadBody = z.object({ prefix: objectKey.describe('the object key to upload to'), contentType: z.string().min(1).max(255).optional(), expires_in: expiresIn.optional() }).strict();
+export const uploadResponse = z.object({ objectKey: z.string(), message: z.string(), preSignedUrl: z.string(), method: z.literal('PUT'), expiresAt: z.string() });
+const keyFields = { objectkey: objectKey.optional(), objectKey: objectKey.optional() };
+const oneKey = (b: { objectkey?: string | undefined; objectKey?: string | undefined }) => (b.objectkey ?? b.objectKey) !== undefined;
+const keyMessage = { message: 'objectkey is required', path: ['objectkey'] };
+export const objectKeyBody = z.object(keyFields).strict().refine(oneKey, keyMessage);
+export const downloadBody = z.object({ ...keyFields, expires_in: expiresIn.optional() }).strict().refine(oneKey, keyMessage);
+export const urlBody = z.object({ ...keyFields, expires_in: expiresIn.optional(), method: z.enum(['GET', 'PUT']).optional() }).strict().refine(oneKey, keyMessage);
+export const presignedResponse = z.object({ objectKey: z.string(), preSignedUrl: z.string(), method: z.enum(['GET', 'PUT']), expiresAt: z.string() });
+export const metadataResponse = z.object({ key: z.string(), size_bytes: z.number().int(), storage_class: z.string(), etag: z.string(), lastModified: z.string(), contentType: z.string() });
+export const moveBody = z.object({ sourceKey: objectKey, destinationKey: objectKey, action: z.enum(['move', 'copy']).default('move'), destinationBucket: z.string().min(1).optional() }).strict();
+export const moveResponse = z.object({ message: z.string(), sourceKey: z.string(), destinationKey: z.string(), action: z.enum(['move', 'copy']) });
+export const renameBody = z.object({ oldKey: objectKey, newKey: objectKey }).strict();
+export const renameResponse = z.object({ message: z.string(), oldKey: z.string(), newKey: z.string() });
+export const deleteObjectResponse = z.object({ message: z.string(), objectKey: z.string() });
+export const presignedQuery = z.object({ 'X-Kos-Method': z.string().optional(), 'X-Kos-Expires': z.string().optional(), 'X-Kos-Signature': z.string().optional() });
+export const presignedParams = z.object({ bucketId: z.string(), '*': z.string() });
+export const presignedUploadResponse = z.object({ message: z.string(), objectKey: z.string(), etag: z.string(), size_bytes: z.number().int() });
+
+// ---------------------------------------------------------------- lifecycle rules
+
+const ruleNumber = z.number().nullable().optional();
+const ruleFields = {
+  name: z.string().min(1).max(255),
+  prefix: z.string().max(1024).optional(),
+  attribute: z.string().max(255).nullable().optional().describe('used to calculate object age'),
+  expiration_days: ruleNumber,
+  noncurrent_days: ruleNumber,
+  newer_noncurrent_versions: ruleNumber,
+  delete_incomplete_mpu: ruleNumber,
+  expired_obj_delete_marker: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+  status: z.enum(['Enabled', 'Disabled']).optional(),
+};
+export const createRuleBody = z.object(ruleFields).strict();
+export const updateRuleBody = z.object({ ...ruleFields, name: ruleFields.name.optional() }).strict();
+export type RuleInput = z.output<typeof updateRuleBody>;
+export const lifecycleRule = z.object({
+  id: z.string(),
+  name: z.string(),
+  bucketKrn: z.string(),
+  prefix: z.string(),
+  attribute: z.string().nullable(),
+  expiration_days: z.number().int().nullable(),
+  noncurrent_days: z.number().int().nullable(),
+  newer_noncurrent_versions: z.number().int().nullable(),
+  delete_incomplete_mpu: z.number().int().nullable(),
+  expired_obj_delete_marker: z.boolean(),
+  enabled: z.boolean(),
+  status: z.enum(['Enabled', 'Disabled']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const ruleParams = z.object({ bucketId: z.string().min(1), ruleId: z.string().min(1) });
+
+// ---------------------------------------------------------------- policies
+
+const statement = z.record(z.string(), z.unknown());
+const conditions = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+export const createPolicyBody = z.object({ name: z.string().min(1).max(128), description: z.string().max(1024).optional(), statements: z.array(statement).min(1), conditions: conditions.optional() }).strict();
+export const updatePolicyBody = z.object({ name: z.string().min(1).max(128).optional(), description: z.string().max(1024).optional(), statements: z.array(statement).min(1).optional(), conditions: conditions.optional() }).strict();
+export const policy = z.object({
+  name: z.string(),
+  description: z.string(),
+  statements: z.array(statement),
+  conditions,
+  policyKRN: z.string(),
+  CreationDate: z.string(),
+  UpdateDate: z.string(),
+  attachedBuckets: z.array(z.string()),
+});
+export const policyParams = z.object({ policykrn: z.string().min(1) });
+export const attachBody = z.object({ bucketKrns: z.array(z.string().min(1)).min(1).max(100) }).strict();
+
+// ---------------------------------------------------------------- bucket policies
+
+const ipList = z.array(z.string()).max(100);
+export const bucketPolicyBody = z.object({ s3_read_write_ips: ipList.optional(), s3_read_only_ips: ipList.optional() }).strict();
+export const bucketPolicy = z.object({
+  bucketPolicyKrn: z.string(),
+  bucketKrn: z.string(),
+  s3_read_write_ips: z.array(z.string()),
+  s3_read_only_ips: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const bucketPolicyParams = z.object({ bucketKrn: z.string().min(1) });

@@ -90,6 +90,7 @@ function build(db: Database) {
       'INSERT INTO krutrim_buckets (namespace, bucket_id, name, account_id, customer_id, region, tier, description, tags, versioning, anonymous_access, allocated_capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     bucketById: prepare<[string, string, string], BucketRow>('SELECT * FROM krutrim_buckets WHERE namespace = ? AND account_id = ? AND bucket_id = ?'),
+    bucketAnyAccount: prepare<[string, string], BucketRow>('SELECT * FROM krutrim_buckets WHERE namespace = ? AND bucket_id = ?'),
     bucketByName: prepare<[string, string], BucketRow>('SELECT * FROM krutrim_buckets WHERE namespace = ? AND name = ?'),
     buckets: prepare<[string, string], BucketRow>('SELECT * FROM krutrim_buckets WHERE namespace = ? AND account_id = ? ORDER BY created_at, name'),
     updateBucket: prepare<[string, string, number, number, number, string, string]>(
