@@ -279,3 +279,32 @@ describe('lifecycle expiration', () => {
     expect((await call('GET', '')).json()).toHaveLength(1);
   });
 });
+
+describe('presigned URL base', () => {
+  it('carries /ns/<name> when the namespace came from x-emulator-namespace, so the URL lands in the same world', async () => {
+    const s = await activate(t, undefined, 'hdr');
+    const res = await t.app.inject({
+      method: 'PUT', url: `/krutrim/kos/v1/buckets/${B}/objects`, payload: { prefix: 'h.txt' },
+      headers: { authorization: 'Bearer krutrim-test-key', 'x-emulator-namespace': 'hdr', 'x-session-token': s.sessionToken, host: 'kos.local:4580' },
+    });
+    const url = res.json().preSignedUrl as string;
+    expect(url.startsWith(`http://kos.local:4580/ns/hdr/krutrim/_objects/`)).toBe(true);
+    expect((await presigned(url, 'PUT', Buffer.from('here'))).statusCode).toBe(200);
+    expect(JSON.stringify(await stateDump(t, 'hdr'))).toContain('h.txt');
+    expect(JSON.stringify(await stateDump(t, 'default'))).not.toContain('h.txt');
+  });
+
+  it('has no mount segment when KOS is served at the root of its own port (VENDOR_PORTS)', async () => {
+    const { buildApp } = await import('../../../src/app.js');
+    const root = await buildApp(t.runtime, { rootVendor: 'krutrim' });
+    try {
+      const s = (await root.inject({ method: 'POST', url: '/kos/v1/sessions/activate', payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' }, headers: { authorization: 'Bearer krutrim-test-key' } })).json();
+      const res = await root.inject({ method: 'PUT', url: `/kos/v1/buckets/${B}/objects`, payload: { prefix: 'r.txt' }, headers: { authorization: 'Bearer krutrim-test-key', 'x-session-token': s.sessionToken, host: 'localhost:8400' } });
+      const u = new URL(res.json().preSignedUrl);
+      expect(u.origin + u.pathname).toMatch(/^http:\/\/localhost:8400\/_objects\/[0-9a-f-]{36}\/r\.txt$/);
+      expect((await root.inject({ method: 'PUT', url: u.pathname + u.search, payload: Buffer.from('root') })).statusCode).toBe(200);
+    } finally {
+      await root.close();
+    }
+  });
+});
