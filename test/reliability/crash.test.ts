@@ -32,7 +32,7 @@ describe('crash durability', () => {
             body: JSON.stringify({ credential: { project_id: PROJECT, type: 'ec2' } }),
           });
           if (res.status !== 201) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
-          acknowledged.push((await res.json()).credential.id);
+          acknowledged.push(((await res.json()) as { credential: { id: string } }).credential.id);
           if (acknowledged.length >= KILL_AFTER_ACKS && !killed) {
             killed = true;
             first.process.kill('SIGKILL');
@@ -49,7 +49,7 @@ describe('crash durability', () => {
     try {
       const listed = await fetch(`${second.url}/ibm/credentials?project_id=${PROJECT}`, { headers: { authorization: ADMIN } });
       expect(listed.status).toBe(200);
-      const ids = new Set(((await listed.json()).credentials as Array<{ id: string }>).map((c) => c.id));
+      const ids = new Set(((await listed.json()) as { credentials: Array<{ id: string }> }).credentials.map((c) => c.id));
       const lost = acknowledged.filter((id) => !ids.has(id));
       console.log(`crash: ${CLIENTS} clients, ${acknowledged.length} acknowledged writes before SIGKILL, ${lost.length} lost`);
       expect(lost).toEqual([]);

@@ -202,10 +202,19 @@ export class IonosService {
     const { store, clock, ids } = this.deps;
     const now = clock.now();
     const userId = caller.user.user_id;
-    const row: AccessKeyRow = {
-      id: ids.accessKeyId(),
+    const row = this.newKeyRow(ns, ids.accessKeyId(), userId, body.properties.description, failMessage, now);
+    store.insertKey(ns, row);
+    this.restart(ns, row.id);
+    return this.view(ns, caller, { row, status: 'PROVISIONING', statusMessage: null }, row.secret_key);
+  }
+
+  /** A new key, provisioning from `now`, with a fresh access key and secret. */
+  private newKeyRow(ns: string, id: string, userId: string, description: string, failMessage: string | null, now: number): AccessKeyRow {
+    const { store, ids } = this.deps;
+    return {
+      id,
       user_id: userId,
-      description: body.properties.description,
+      description,
       access_key: ids.accessKey(),
       secret_key: ids.secretKey(),
       phase: 'provisioning',
@@ -217,9 +226,6 @@ export class IonosService {
       modified_by_user_id: userId,
       seq: store.nextSeq(ns),
     };
-    store.insertKey(ns, row);
-    this.restart(ns, row.id);
-    return this.view(ns, caller, { row, status: 'PROVISIONING', statusMessage: null }, row.secret_key);
   }
 
   /** PUT: create-or-replace. Only `description` is writable; previous values are not kept. */
@@ -244,21 +250,7 @@ export class IonosService {
       store.replaceKey(ns, id, { description: body.properties.description, since: now, failMessage, modifiedBy: userId });
     } else {
       this.enforceLimit(ns, caller);
-      store.insertKey(ns, {
-        id,
-        user_id: userId,
-        description: body.properties.description,
-        access_key: ids.accessKey(),
-        secret_key: ids.secretKey(),
-        phase: 'provisioning',
-        phase_since: now,
-        fail_message: failMessage,
-        created_at: now,
-        created_by_user_id: userId,
-        modified_at: now,
-        modified_by_user_id: userId,
-        seq: store.nextSeq(ns),
-      });
+      store.insertKey(ns, this.newKeyRow(ns, id, userId, body.properties.description, failMessage, now));
     }
     this.restart(ns, id);
     const row = store.key(ns, id)!;
