@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../../src/index.js';
+import { ConfigError, startEmulator, type EmulatorHandle } from '../../src/index.js';
 
 /** The in-process API users' own test suites import: `import { startEmulator } from 'accesskey-emulator'`. */
 let emulator: EmulatorHandle | undefined;
@@ -26,9 +26,15 @@ describe('startEmulator()', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', vendors: ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'] });
   });
 
-  it('takes settings, e.g. only some vendors', async () => {
+  it('takes settings, parsed or as environment-variable text', async () => {
     emulator = await startEmulator({ vendors: ['ibm'] });
     expect(Object.keys(emulator.baseUrls)).toEqual(['ibm']);
+    await emulator.close();
+    emulator = await startEmulator({ env: { VENDORS: 'katapult,krutrim', TRANSITIONS: 'immediate' } });
+    expect(Object.keys(emulator.baseUrls)).toEqual(['katapult', 'krutrim']);
+    const transitions = (await (await fetch(`${emulator.url}/_emulator/transitions`)).json()) as { transitions: unknown[] };
+    expect(Array.isArray(transitions.transitions)).toBe(true);
+    await expect(startEmulator({ env: { TRANSITIONS: 'someday' } })).rejects.toThrow(ConfigError);
   });
 
   it('exposes the clock: frozen at start, advanced from the test, seen by the control plane', async () => {
