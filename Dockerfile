@@ -18,9 +18,10 @@ RUN apt-get update \
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
+# tsc needs no native binaries: skip install scripts here (prod-deps runs better-sqlite3's).
 FROM toolchain AS build
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -40,7 +41,11 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY package.json ./
 COPY fixtures ./fixtures
-RUN mkdir -p /data && chown node:node /data
+# Nothing in the runtime installs packages: drop npm, npx, yarn and corepack (smaller, less to patch).
+RUN mkdir -p /data && chown node:node /data \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /opt/yarn-* \
+           /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/yarn /usr/local/bin/yarnpkg \
+           /usr/local/bin/corepack /root/.npm
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4580 DB_PATH=/data/emulator.sqlite LOG_FORMAT=json
 USER node
 EXPOSE 4580

