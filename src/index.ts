@@ -1,11 +1,11 @@
 import { loadConfig, type Config } from './config.js';
 import { EmulatorClock } from './core/clock.js';
 import type { ResetScope } from './core/namespaces.js';
-import { startServer } from './server.js';
+import { loggerOptions, startServer } from './server.js';
 
 export { buildApp } from './app.js';
 export { createRuntime } from './runtime.js';
-export { loadConfig, type Config } from './config.js';
+export { ConfigError, loadConfig, type Config } from './config.js';
 export { EmulatorClock } from './core/clock.js';
 
 export interface StartOptions extends Partial<Omit<Config, 'port'>> {
@@ -13,6 +13,11 @@ export interface StartOptions extends Partial<Omit<Config, 'port'>> {
   port?: number;
   /** Start with the clock frozen at this time. */
   frozenAt?: Date | string | number;
+  /**
+   * Settings as environment-variable text, parsed like the CLI's (e.g. `{ TRANSITIONS: 'immediate',
+   * RATE_LIMITS: 'off' }`); the parsed options above win over these. A bad value throws ConfigError.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface EmulatorHandle {
@@ -26,14 +31,15 @@ export interface EmulatorHandle {
 
 /** Starts an emulator in this process, for users' own test suites (vitest globalSetup, etc.). */
 export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
-  const { frozenAt, ...overrides } = options;
-  const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), ...overrides } as Config;
+  const { frozenAt, env, ...overrides } = options;
+  const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
     clock.set(new Date(frozenAt).getTime());
     clock.freeze();
   }
-  const running = await startServer(config, { clock, logger: false });
+  // Logs are off unless asked for (LOG_LEVEL / logLevel), then JSON unless LOG_FORMAT says pretty.
+  const running = await startServer(config, { clock, logger: loggerOptions(config, false) });
   return {
     url: running.url,
     baseUrls: Object.fromEntries(running.runtime.vendors.map((v) => [v.id, running.url + v.mount])),

@@ -3,7 +3,10 @@ import { ConfigError, helpText, loadConfig } from './config.js';
 import { FixtureError } from './core/fixtures.js';
 import { loggerOptions, startServer } from './server.js';
 
-/** The only reader of process.env and argv. */
+/** Less than Docker's default 10 s stop timeout. */
+const SHUTDOWN_GRACE_MS = 8000;
+
+/** The only reader of process.env and argv (with src/healthcheck.ts, the container health check). */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -38,6 +41,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // In-flight requests get a few seconds; a stuck one must not hold `docker stop` until SIGKILL.
+    setTimeout(() => {
+      process.stderr.write(`accesskey-emulator: requests still running ${SHUTDOWN_GRACE_MS} ms after ${signal}; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     running.close().then(
       () => process.exit(0),
       (err) => {

@@ -1,0 +1,79 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/config.js';
+import { PACKAGE_ROOT } from '../../src/core/package-info.js';
+
+/** The CLI (`npx accesskey-emulator`, src/main.ts) as a real process, run from the sources with tsx. */
+const MAIN = join(PACKAGE_ROOT, 'src', 'main.ts');
+const nodeArgs = (args: string[]) => ['--import', 'tsx', MAIN, ...args];
+const cleanEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...extra });
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, nodeArgs(args), { cwd: PACKAGE_ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('accesskey-emulator CLI', () => {
+  it('--help documents every flag with its environment variable, and exits 0', () => {
+    const result = run(['--help']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: accesskey-emulator \[options\]$/m);
+    for (const s of Object.values(SETTINGS)) {
+      const row = result.stdout.split('\n').find((line) => line.trimStart().startsWith(`${s.flag} `));
+      expect(row, `a --help row for ${s.flag}`).toBeDefined();
+      expect(row).toContain(s.env);
+      expect(row).toContain(s.help);
+    }
+    expect(result.stdout).toContain('--help');
+  }, 60_000);
+
+  it.each([
+    [['--nope', '1'], {}, /^accesskey-emulator: Unknown option --nope\. Run with --help to see the options\.$/m],
+    [['--port', 'abc'], {}, /^accesskey-emulator: Invalid --port \(PORT\)="abc" \(not an integer\)\. Allowed: an integer 0–65535\.$/m],
+    [['--vendors', 'katapult,aws'], {}, /Invalid --vendors \(VENDORS\)="katapult,aws".*Allowed: katapult, ionos, exoscale, ibm, krutrim/],
+    [[], { LOG_LEVEL: 'loud' }, /^accesskey-emulator: Invalid LOG_LEVEL="loud"/m],
+  ])('%j %j: exits 2 with a message naming the setting', (args, env, message) => {
+    const result = run(args, env);
+    expect(result.status, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('exits 2 naming the file when a seed fixture cannot be read', () => {
+    const result = run(['--seed', '/nonexistent/fixture.json', '--port', '0']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/\/nonexistent\/fixture\.json: cannot read the fixture file \(ENOENT\)/);
+  }, 60_000);
+
+  it('--vendors katapult,ionos serves only those vendors, and SIGTERM stops it with exit 0', async () => {
+    const child = spawn(process.execPath, nodeArgs(['--vendors', 'katapult,ionos', '--port', '0', '--log-format', 'json']), { cwd: PACKAGE_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'accesskey-emulator ready') resolve(entry.url!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+      });
+      const health = (await (await fetch(`${url}/_emulator/health`)).json()) as { vendors: string[] };
+      expect(health.vendors).toEqual(['katapult', 'ionos']);
+
+      const served = await fetch(`${url}/ionos/unknown-path`);
+      expect(served.status).toBe(404);
+      expect(served.headers.get('content-type')).toMatch(/json/);
+
+      const unserved = await fetch(`${url}/exoscale/v2/access-key`);
+      expect(unserved.status).toBe(404);
+      const body = (await unserved.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.message).toMatch(/Vendors are mounted at \/katapult\/core\/v1, \/ionos;/);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(0);
+    }
+  }, 60_000);
+});
