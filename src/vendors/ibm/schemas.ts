@@ -87,7 +87,7 @@ export const listQuery = z.object({
 
 export const idParams = z.object({ id: z.string().meta({ description: 'The access key' }) });
 
-/** Errors: Keystone's envelope (IBM publishes none; see docs/vendors/ibm.md). */
+/** Errors: Keystone's envelope (IBM publishes none; see the README, Vendors › IBM). */
 export const errorEnvelope = z.object({
   error: z.object({
     code: z.number().int(),

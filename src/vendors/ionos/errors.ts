@@ -6,7 +6,7 @@ import type { VendorErrorModel } from '../../core/vendor.js';
  * `Error` model). IONOS publishes no code catalogue for this API: `paas-auth-1` and
  * `paas-validation-1` (with "no matching operation was found" for unknown routes) are codes the
  * IONOS PaaS gateway is seen to send; the other codes follow the same pattern and are assumptions
- * (docs/vendors/ionos.md).
+ * (README, Vendors › IONOS).
  */
 export const catalogue = new ErrorCatalogue(
   {

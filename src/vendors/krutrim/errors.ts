@@ -4,7 +4,7 @@ import type { VendorErrorModel } from '../../core/vendor.js';
 /**
  * KOS publishes no error body. The emulator uses one JSON shape for every error,
  * `{"message", "code", "statusCode"}`, with the status texts of the vendor's docs as messages
- * ("Bucket not found", "Conflict, bucket already exists", …). docs/vendors/krutrim.md lists them.
+ * ("Bucket not found", "Conflict, bucket already exists", …). The README (Vendors › Krutrim) lists them.
  */
 export const catalogue = new ErrorCatalogue(
   {
