@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildTestApp, vendorSpecsDir, type TestApp, type TestAppOptions } from '../../helpers/build-app.js';
+import { acceptedDeviation, NOT_IMPLEMENTED, notImplemented } from './decisions.js';
+import { VendorSession } from './harness.js';
+import { type Observation, writeConformanceRecord } from './run-records.js';
+import { emulatorDocument, emulatorOperations, isPlaceholder, loadVendorSpecs, type SpecOperation, type Vendor, type VendorSpecs } from './specs.js';
+import { ResponseValidator } from './validate.js';
+
+export interface Flow {
+  name: string;
+  /** Options for this flow's fresh test app (e.g. a low RATE_LIMITS to reach a 429). */
+  app?: TestAppOptions;
+  run(session: VendorSession, t: TestApp): Promise<void>;
+}
+
+/** Differences between a documented operation and the emulator's, as readable strings. */
+export function operationMismatches(vendor: Vendor, specs: VendorSpecs): string[] {
+  const emulator = new Map(emulatorOperations(emulatorDocument(vendor)).map((o) => [o.key, o]));
+  const problems: string[] = [];
+  for (const op of specs.operations[vendor]) {
+    const skip = notImplemented(vendor, op.key);
+    const mine = emulator.get(op.key);
+    if (skip) {
+      if (mine) problems.push(`${op.key}: listed as not implemented (${skip.reason}) but openapi/${vendor}.json has it; remove the entry`);
+      continue;
+    }
+    if (!mine) {
+      problems.push(`${op.key} (${op.operationId}): missing from openapi/${vendor}.json`);
+      continue;
+    }
+    if (mine.requiredQuery.join(',') !== op.requiredQuery.join(',')) {
+      problems.push(`${op.key}: required query parameters [${mine.requiredQuery}] differ from the vendor's [${op.requiredQuery}]`);
+    }
+    if (mine.requiredBody !== undefined && op.requiredBody !== undefined && mine.requiredBody.join(',') !== op.requiredBody.join(',')) {
+      problems.push(`${op.key}: required body properties [${mine.requiredBody}] differ from the vendor's [${op.requiredBody}]`);
+    }
+  }
+  for (const entry of NOT_IMPLEMENTED.filter((n) => n.vendor === vendor)) {
+    if (!specs.operations[vendor].some((o) => o.key === entry.op)) problems.push(`NOT_IMPLEMENTED lists ${entry.op}, which the vendor's documents do not have`);
+  }
+  return problems;
+}
+
+/** The documented operations the emulator implements (in its generated document). */
+export function implementedOperations(vendor: Vendor, specs: VendorSpecs): SpecOperation[] {
+  const keys = new Set(emulatorOperations(emulatorDocument(vendor)).map((o) => o.key));
+  return specs.operations[vendor].filter((o) => keys.has(o.key));
+}
+
+/**
+ * One vendor's conformance suite: (a) its documented operations exist in `openapi/<vendor>.json` with the
+ * same method, path and required parameters; (b) the scripted flows and the fault probes give responses
+ * that validate against the vendor's own schemas. Skipped with a message without VENDOR_SPECS_DIR, and
+ * while the vendor is still the foundation's placeholder (its generated document has no paths).
+ */
+export function conformanceSuite(vendor: Vendor, flows: Flow[]): void {
+  describe(`${vendor}: conformance with the vendor's own documents`, () => {
+    const dir = vendorSpecsDir();
+    const skipped = !dir ? 'VENDOR_SPECS_DIR is not set' : isPlaceholder(vendor) ? `${vendor} is still the foundation's placeholder (openapi/${vendor}.json has no paths)` : undefined;
+    if (skipped || !dir) {
+      console.warn(`conformance: ${vendor} skipped: ${skipped}`);
+      writeConformanceRecord({ vendor, skipped, observations: [] });
+      it.skip(`skipped: ${skipped}`, () => {});
+      return;
+    }
+    const specs = loadVendorSpecs(dir);
+    const validator = new ResponseValidator(specs);
+    const observations: Observation[] = [];
+    afterAll(() => writeConformanceRecord({ vendor, observations }));
+
+    const session = async (options: TestAppOptions | undefined, run: (s: VendorSession, t: TestApp) => Promise<void>) => {
+      const t = await buildTestApp(options);
+      try {
+        await run(new VendorSession(vendor, t, specs, validator, observations), t);
+      } finally {
+        await t.close();
+      }
+    };
+
+    it(`every documented operation it claims is in openapi/${vendor}.json with the same method, path and required parameters`, () => {
+      expect(operationMismatches(vendor, specs)).toEqual([]);
+    });
+
+    for (const flow of flows) {
+      it(`flow: ${flow.name}`, () => session(flow.app, flow.run));
+    }
+
+    it('every documented error status (and Katapult error code) can be forced with x-emulator-fault', async () => {
+      const failures: string[] = [];
+      await session(undefined, async (s) => {
+        for (const op of implementedOperations(vendor, specs)) {
+          for (const status of op.statuses.filter((x) => /^[45]\d\d$/.test(x))) {
+            const res = await s.call(`fault ${status}`, op.key, { fault: status });
+            if (String(res.statusCode) !== status) failures.push(`${op.key} x-emulator-fault: ${status} → ${res.statusCode}`);
+            for (const code of op.errorCodes[status] ?? []) {
+              const byCode = await s.call(`fault ${code}`, op.key, { fault: code });
+              if (String(byCode.statusCode) !== status || byCode.data?.error?.code !== code) {
+                failures.push(`${op.key} x-emulator-fault: ${code} → ${byCode.statusCode} ${byCode.data?.error?.code ?? ''}`.trim());
+              }
+            }
+          }
+        }
+      });
+      expect(failures).toEqual([]);
+    });
+
+    it("every response of the flows and probes validates against the vendor's schema for its operation and status", () => {
+      const failures = observations
+        .filter((o) => o.errors.length > 0 && !acceptedDeviation(vendor, o.op, o.status, o.code))
+        .map((o) => `${o.step}: ${o.op} ${o.status}${o.code ? ` ${o.code}` : ''}${o.fault ? ` (fault ${o.fault})` : ''}: ${o.errors.join('; ')}`);
+      expect(failures).toEqual([]);
+    });
+  });
+}
