@@ -88,7 +88,10 @@ export function deref(doc: JsonObject, node: any, pointer: string): { node: any;
   return { node, pointer };
 }
 
-/** Required properties as dotted paths, through nested objects (not through oneOf/anyOf/allOf). */
+/**
+ * Required request-body properties as dotted paths, through nested objects (not through oneOf/anyOf/allOf).
+ * A `readOnly` property is required in responses only (OpenAPI 3.0), so it is left out.
+ */
 export function requiredPaths(doc: JsonObject | undefined, schema: any, prefix = '', depth = 0): string[] {
   if (!schema || depth > 4) return [];
   const resolved = doc ? deref(doc, schema, '').node : schema;
@@ -97,8 +100,10 @@ export function requiredPaths(doc: JsonObject | undefined, schema: any, prefix =
   const required: string[] = Array.isArray(resolved.required) ? resolved.required : [];
   for (const name of required) {
     const path = prefix ? `${prefix}.${name}` : name;
-    out.push(path);
     const child = resolved.properties?.[name];
+    const childResolved = child && doc ? deref(doc, child, '').node : child;
+    if (childResolved?.readOnly === true) continue;
+    out.push(path);
     if (child) out.push(...requiredPaths(doc, child, path, depth + 1));
   }
   return out.sort();
