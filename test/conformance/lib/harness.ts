@@ -12,6 +12,8 @@ export interface CallOptions {
   payload?: InjectOptions['payload'];
   /** Sent as `x-emulator-fault`. */
   fault?: string;
+  /** Extra headers computed from the request as sent (e.g. a signature over the wire path and body). */
+  sign?: (request: { method: string; url: string; body: string }) => Record<string, string>;
 }
 
 /** The vendor error code in a response body, for each vendor's envelope (informational). */
@@ -62,7 +64,17 @@ export class VendorSession {
     const path = options.path ?? op.path.replace(/\{[^}]*\}/g, 'probe');
     const headers: Record<string, string> = { ...options.headers };
     if (options.fault !== undefined) headers['x-emulator-fault'] = options.fault;
-    const res = await this.t.app.inject({ method: op.method as InjectOptions['method'], url: `${this.mount}${path}`, headers, ...(options.payload !== undefined ? { payload: options.payload } : {}) });
+    const url = `${this.mount}${path}`;
+    let payload = options.payload;
+    if (options.sign) {
+      // Sign the exact bytes that are sent.
+      if (payload !== undefined && typeof payload !== 'string') {
+        payload = JSON.stringify(payload);
+        headers['content-type'] ??= 'application/json';
+      }
+      Object.assign(headers, options.sign({ method: op.method, url, body: typeof payload === 'string' ? payload : '' }));
+    }
+    const res = await this.t.app.inject({ method: op.method as InjectOptions['method'], url, headers, ...(payload !== undefined ? { payload } : {}) });
     const data = parseBody(res);
     const result = this.validator.validate(op, res.statusCode, data);
     const code = errorCode(this.vendor, data);

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, vendorSpecsDir, type TestApp, type TestAppOptions } from '../../helpers/build-app.js';
-import { acceptedDeviation, NOT_IMPLEMENTED, notImplemented } from './decisions.js';
+import { acceptedDeviation } from './decisions.js';
 import { VendorSession } from './harness.js';
 import { type Observation, writeConformanceRecord } from './run-records.js';
-import { emulatorDocument, emulatorOperations, isPlaceholder, loadVendorSpecs, type SpecOperation, type Vendor, type VendorSpecs } from './specs.js';
+import { implementedOperations, operationMismatches } from './operations.js';
+import { isPlaceholder, loadVendorSpecs, type Vendor } from './specs.js';
 import { ResponseValidator } from './validate.js';
 
 export interface Flow {
@@ -11,40 +12,6 @@ export interface Flow {
   /** Options for this flow's fresh test app (e.g. a low RATE_LIMITS to reach a 429). */
   app?: TestAppOptions;
   run(session: VendorSession, t: TestApp): Promise<void>;
-}
-
-/** Differences between a documented operation and the emulator's, as readable strings. */
-export function operationMismatches(vendor: Vendor, specs: VendorSpecs): string[] {
-  const emulator = new Map(emulatorOperations(emulatorDocument(vendor)).map((o) => [o.key, o]));
-  const problems: string[] = [];
-  for (const op of specs.operations[vendor]) {
-    const skip = notImplemented(vendor, op.key);
-    const mine = emulator.get(op.key);
-    if (skip) {
-      if (mine) problems.push(`${op.key}: listed as not implemented (${skip.reason}) but openapi/${vendor}.json has it; remove the entry`);
-      continue;
-    }
-    if (!mine) {
-      problems.push(`${op.key} (${op.operationId}): missing from openapi/${vendor}.json`);
-      continue;
-    }
-    if (mine.requiredQuery.join(',') !== op.requiredQuery.join(',')) {
-      problems.push(`${op.key}: required query parameters [${mine.requiredQuery}] differ from the vendor's [${op.requiredQuery}]`);
-    }
-    if (mine.requiredBody !== undefined && op.requiredBody !== undefined && mine.requiredBody.join(',') !== op.requiredBody.join(',')) {
-      problems.push(`${op.key}: required body properties [${mine.requiredBody}] differ from the vendor's [${op.requiredBody}]`);
-    }
-  }
-  for (const entry of NOT_IMPLEMENTED.filter((n) => n.vendor === vendor)) {
-    if (!specs.operations[vendor].some((o) => o.key === entry.op)) problems.push(`NOT_IMPLEMENTED lists ${entry.op}, which the vendor's documents do not have`);
-  }
-  return problems;
-}
-
-/** The documented operations the emulator implements (in its generated document). */
-export function implementedOperations(vendor: Vendor, specs: VendorSpecs): SpecOperation[] {
-  const keys = new Set(emulatorOperations(emulatorDocument(vendor)).map((o) => o.key));
-  return specs.operations[vendor].filter((o) => keys.has(o.key));
 }
 
 /**
