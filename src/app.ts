@@ -48,6 +48,12 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     routePrefix: '/docs',
     uiConfig: { urls: runtime.vendors.map((v) => ({ url: `/_emulator/openapi/${v.id}.json`, name: v.title })) } as Record<string, unknown>,
   });
+  // Outside every vendor mount and the control plane: still JSON, never Fastify's own error body.
+  app.setErrorHandler(async (err, _request, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    const known = status >= 400 && status < 500;
+    return reply.code(known ? status : 500).send({ error: { code: known ? 'bad_request' : 'internal_error', message: known ? err.message : 'Internal error' } });
+  });
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({
       error: {

@@ -1,22 +1,109 @@
-import { z } from 'zod';
-import { ErrorCatalogue, VendorError, type Problem } from '../../core/errors.js';
+import { createHash } from 'node:crypto';
 import type { VendorDefinition } from '../../core/vendor.js';
+import { errorModel } from './errors.js';
+import { canonicalUserIdFor, ionosIds } from './ids.js';
+import { ionosRoutes } from './routes.js';
+import { fixtureSection, type FixtureSection } from './schemas.js';
+import { TRANSITION_DESTROYING, TRANSITION_PROVISIONING } from './service.js';
+import { ionosStore, type Phase } from './store.js';
 
-// Placeholder until the vendor's issue lands: mounted, answers unknown routes with a 404.
-const catalogue = new ErrorCatalogue({ not_found: { status: 404, message: 'Not found' }, internal: { status: 500, message: 'Internal error' } }, { 404: 'not_found', 500: 'internal' });
+const PHASE_OF_STATUS: Record<FixtureSection['accesskeys'][number]['status'], Phase> = {
+  AVAILABLE: 'available',
+  FAILED: 'failed',
+  PROVISIONING: 'provisioning',
+  DESTROYING: 'destroying',
+};
 
-export const ionos: VendorDefinition<unknown> = {
+/** A credential's id: shown in the state dump and logs instead of the token or password. */
+function credentialId(c: FixtureSection['credentials'][number]): string {
+  return 'token' in c ? `bearer:${createHash('sha256').update(c.token).digest('hex').slice(0, 12)}` : `basic:${c.username}`;
+}
+
+export const ionos: VendorDefinition<FixtureSection> = {
   id: 'ionos',
   mount: '/ionos',
   title: 'IONOS Object Storage Management API',
   upstream: 'https://s3.ionos.com',
-  tables: [],
-  transitions: [],
-  fixture: { schema: z.unknown(), seed: () => ({}) },
-  errors: {
-    fromFault: (value) => catalogue.fromFault(value),
-    fromProblem: (p: Problem) => new VendorError(p.status, p.kind, p.message),
-    render: (err) => ({ body: { message: err.message, code: err.code } }),
+  tables: [
+    { name: 'ionos_users' },
+    { name: 'ionos_credentials', hiddenColumns: ['secret'] },
+    { name: 'ionos_regions' },
+    { name: 'ionos_accesskeys', hiddenColumns: ['secret_key'] },
+  ],
+  transitions: [
+    { name: TRANSITION_PROVISIONING, description: 'an access key goes PROVISIONING → AVAILABLE (or FAILED) after create, ensure and renew', default: { kind: 'delay', ms: 2000 } },
+    { name: TRANSITION_DESTROYING, description: 'a deleted access key goes DESTROYING → gone (404)', default: { kind: 'delay', ms: 2000 } },
+  ],
+  fixture: {
+    schema: fixtureSection,
+    seed(ctx, ns, data) {
+      const store = ionosStore(ctx.db);
+      const ids = ionosIds(ctx.ids);
+      const now = ctx.clock.now();
+      for (const u of data.users) {
+        store.insertUser(ns, {
+          user_id: u.userId.toLowerCase(),
+          email: u.email,
+          contract_number: u.contractNumber,
+          canonical_user_id: u.canonicalUserId ?? canonicalUserIdFor(u.userId.toLowerCase()),
+          administrative: u.administrative ? 1 : 0,
+        });
+      }
+      for (const c of data.credentials) {
+        store.insertCredential(ns, {
+          id: credentialId(c),
+          kind: 'token' in c ? 'bearer' : 'basic',
+          username: 'token' in c ? null : c.username,
+          secret: 'token' in c ? c.token : c.password,
+          user_id: c.userId.toLowerCase(),
+          rate_limit: c.rateLimit,
+          object_storage_access: c.objectStorageAccess ? 1 : 0,
+        });
+      }
+      const firstPosition = store.regionCount(ns);
+      data.regions.forEach((r, i) => {
+        store.insertRegion(ns, {
+          id: r.id,
+          position: firstPosition + i,
+          version: r.version,
+          endpoint: r.endpoint,
+          website: r.website,
+          capability: JSON.stringify(r.capability),
+          storage_classes: r.storageClasses === undefined ? null : JSON.stringify(r.storageClasses),
+          location: r.location,
+          metadata: JSON.stringify(r.metadata),
+        });
+      });
+      for (const k of data.accesskeys) {
+        const userId = k.userId.toLowerCase();
+        store.insertKey(ns, {
+          id: k.id.toLowerCase(),
+          user_id: userId,
+          description: k.description,
+          access_key: k.accessKey ?? ids.accessKey(),
+          secret_key: ids.secretKey(),
+          phase: PHASE_OF_STATUS[k.status],
+          phase_since: now,
+          fail_message: k.status === 'FAILED' ? (k.statusMessage ?? 'The access key could not be provisioned') : null,
+          created_at: now,
+          created_by_user_id: userId,
+          modified_at: now,
+          modified_by_user_id: userId,
+          seq: store.nextSeq(ns),
+        });
+      }
+      return { users: data.users.length, credentials: data.credentials.length, regions: data.regions.length, accesskeys: data.accesskeys.length };
+    },
   },
-  routes: () => {},
+  errors: errorModel,
+  openapi: {
+    components: {
+      securitySchemes: {
+        tokenAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'IONOS token (fixtures: ionos-test-token)' },
+        basicAuth: { type: 'http', scheme: 'basic', description: 'The SDK fallback without a token (fixtures: test@example.com / test)' },
+      },
+    },
+    security: [{ tokenAuth: [] }, { basicAuth: [] }],
+  },
+  routes: ionosRoutes,
 };

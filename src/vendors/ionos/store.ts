@@ -1,0 +1,119 @@
+import type { Database } from 'better-sqlite3';
+import { perDatabase } from '../../core/vendor.js';
+
+/** Every SQL statement of the IONOS vendor, prepared once per database. */
+
+export interface UserRow {
+  user_id: string;
+  email: string;
+  contract_number: string;
+  canonical_user_id: string;
+  administrative: number;
+}
+
+export interface CredentialRow {
+  id: string;
+  kind: 'bearer' | 'basic';
+  username: string | null;
+  secret: string;
+  user_id: string;
+  rate_limit: number;
+  object_storage_access: number;
+}
+
+export interface RegionRow {
+  id: string;
+  position: number;
+  version: number;
+  endpoint: string;
+  website: string;
+  capability: string;
+  storage_classes: string | null;
+  location: string;
+  metadata: string;
+}
+
+export type Phase = 'provisioning' | 'available' | 'destroying' | 'failed';
+
+export interface AccessKeyRow {
+  id: string;
+  user_id: string;
+  description: string;
+  access_key: string;
+  secret_key: string;
+  phase: Phase;
+  phase_since: number;
+  fail_message: string | null;
+  created_at: number;
+  created_by_user_id: string;
+  modified_at: number;
+  modified_by_user_id: string;
+  seq: number;
+}
+
+export const ionosStore = perDatabase((db: Database) => {
+  const s = {
+    insertUser: db.prepare<[string, string, string, string, string, number]>(
+      'INSERT OR REPLACE INTO ionos_users (namespace, user_id, email, contract_number, canonical_user_id, administrative) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    user: db.prepare<[string, string], UserRow>('SELECT user_id, email, contract_number, canonical_user_id, administrative FROM ionos_users WHERE namespace = ? AND user_id = ?'),
+    insertCredential: db.prepare<[string, string, string, string | null, string, string, number, number]>(
+      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    credentialCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_credentials WHERE namespace = ?'),
+    bearer: db.prepare<[string, string], CredentialRow>(
+      "SELECT id, kind, username, secret, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'bearer' AND secret = ?",
+    ),
+    basic: db.prepare<[string, string], CredentialRow>(
+      "SELECT id, kind, username, secret, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
+    ),
+    insertRegion: db.prepare<[string, string, number, number, string, string, string, string | null, string, string]>(
+      'INSERT OR REPLACE INTO ionos_regions (namespace, id, position, version, endpoint, website, capability, storage_classes, location, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    regionCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_regions WHERE namespace = ?'),
+    regions: db.prepare<[string], RegionRow>('SELECT id, position, version, endpoint, website, capability, storage_classes, location, metadata FROM ionos_regions WHERE namespace = ? ORDER BY position, id'),
+    region: db.prepare<[string, string], RegionRow>('SELECT id, position, version, endpoint, website, capability, storage_classes, location, metadata FROM ionos_regions WHERE namespace = ? AND id = ?'),
+    regionIds: db.prepare<[string], { id: string }>('SELECT id FROM ionos_regions WHERE namespace = ? ORDER BY position, id'),
+    nextSeq: db.prepare<[string], { n: number }>('SELECT coalesce(max(seq), 0) + 1 AS n FROM ionos_accesskeys WHERE namespace = ?'),
+    insertKey: db.prepare(
+      `INSERT OR REPLACE INTO ionos_accesskeys (namespace, id, user_id, description, access_key, secret_key, phase, phase_since, fail_message, created_at, created_by_user_id, modified_at, modified_by_user_id, seq)
+       VALUES (@namespace, @id, @user_id, @description, @access_key, @secret_key, @phase, @phase_since, @fail_message, @created_at, @created_by_user_id, @modified_at, @modified_by_user_id, @seq)`,
+    ),
+    key: db.prepare<[string, string], AccessKeyRow>('SELECT * FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
+    keysOfUser: db.prepare<[string, string], AccessKeyRow>('SELECT * FROM ionos_accesskeys WHERE namespace = ? AND user_id = ? ORDER BY seq'),
+    setPhase: db.prepare<[Phase, number, string | null, string, string]>('UPDATE ionos_accesskeys SET phase = ?, phase_since = ?, fail_message = ? WHERE namespace = ? AND id = ?'),
+    replaceKey: db.prepare<[string, Phase, number, string | null, number, string, string, string]>(
+      'UPDATE ionos_accesskeys SET description = ?, phase = ?, phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?',
+    ),
+    renewKey: db.prepare<[string, number, string | null, number, string, string, string]>(
+      "UPDATE ionos_accesskeys SET secret_key = ?, phase = 'provisioning', phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?",
+    ),
+    deleteKey: db.prepare<[string, string]>('DELETE FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
+  };
+
+  return {
+    insertUser: (ns: string, u: UserRow) => s.insertUser.run(ns, u.user_id, u.email, u.contract_number, u.canonical_user_id, u.administrative),
+    user: (ns: string, userId: string) => s.user.get(ns, userId),
+    insertCredential: (ns: string, c: CredentialRow) => s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.user_id, c.rate_limit, c.object_storage_access),
+    credentialCount: (ns: string) => s.credentialCount.get(ns)!.n,
+    bearer: (ns: string, token: string) => s.bearer.get(ns, token),
+    basic: (ns: string, username: string) => s.basic.get(ns, username),
+    insertRegion: (ns: string, r: RegionRow) =>
+      s.insertRegion.run(ns, r.id, r.position, r.version, r.endpoint, r.website, r.capability, r.storage_classes, r.location, r.metadata),
+    regionCount: (ns: string) => s.regionCount.get(ns)!.n,
+    regions: (ns: string) => s.regions.all(ns),
+    region: (ns: string, id: string) => s.region.get(ns, id),
+    regionIds: (ns: string) => s.regionIds.all(ns).map((r) => r.id),
+    nextSeq: (ns: string) => s.nextSeq.get(ns)!.n,
+    insertKey: (ns: string, k: AccessKeyRow) => s.insertKey.run({ namespace: ns, ...k }),
+    key: (ns: string, id: string) => s.key.get(ns, id),
+    keysOfUser: (ns: string, userId: string) => s.keysOfUser.all(ns, userId),
+    setPhase: (ns: string, id: string, phase: Phase, since: number, failMessage: string | null) => s.setPhase.run(phase, since, failMessage, ns, id),
+    replaceKey: (ns: string, id: string, v: { description: string; since: number; failMessage: string | null; modifiedBy: string }) =>
+      s.replaceKey.run(v.description, 'provisioning', v.since, v.failMessage, v.since, v.modifiedBy, ns, id),
+    renewKey: (ns: string, id: string, v: { secret: string; since: number; failMessage: string | null; modifiedBy: string }) =>
+      s.renewKey.run(v.secret, v.since, v.failMessage, v.since, v.modifiedBy, ns, id),
+    deleteKey: (ns: string, id: string) => s.deleteKey.run(ns, id),
+  };
+});
+export type IonosStore = ReturnType<typeof ionosStore>;
