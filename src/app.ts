@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { PACKAGE_VERSION } from './core/package-info.js';
 import { controlPlane } from './control/routes.js';
@@ -16,7 +16,20 @@ export interface AppOptions {
 
 /** The composition root: control plane and the vendors from the registry, on one Fastify app. */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const mounted = options.rootVendor !== undefined
+    ? runtime.vendors.filter((v) => v.id === options.rootVendor).map((v) => ({ vendor: v, mount: '' }))
+    : runtime.vendors.map((v) => ({ vendor: v, mount: v.mount }));
   const app = Fastify({
+    // Malformed URLs and over-long parameters fail before routing: answer them in the vendor's envelope.
+    frameworkErrors: (err, request, anyReply) => {
+      const reply = anyReply as unknown as FastifyReply;
+      const path = request.url.split('?')[0] ?? '/';
+      const owner = mounted.find(({ mount }) => mount === '' || path === mount || path.startsWith(`${mount}/`));
+      if (!owner) return reply.code(400).send({ error: { code: 'bad_request', message: err.message } });
+      const vendorErr = owner.vendor.errors.fromProblem({ kind: 'validation', status: 400, message: `Invalid URL: ${err.message}`, method: request.method, path: path.slice(owner.mount.length) || '/' });
+      const rendered = owner.vendor.errors.render(vendorErr);
+      return reply.code(vendorErr.status).headers({ ...vendorErr.headers, ...rendered.headers }).type('application/json').send(rendered.body);
+    },
     logger: options.logger ?? false,
     // One log line per request, written by the vendor plugin's onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
@@ -24,7 +37,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     rewriteUrl: rewriteNamespaceUrl,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 8192 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -52,7 +65,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.setErrorHandler(async (err, _request, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     const known = status >= 400 && status < 500;
-    return reply.code(known ? status : 500).send({ error: { code: known ? 'bad_request' : 'internal_error', message: known ? err.message : 'Internal error' } });
+    return reply.code(known ? status : 500).send({ error: { code: known ? 'bad_request' : 'internal_error', message: known ? (err as Error).message : 'Internal error' } });
   });
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({

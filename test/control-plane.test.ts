@@ -253,3 +253,16 @@ describe('MAX_OBJECTS_PER_NAMESPACE', () => {
     expect((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'again' } })).statusCode).toBe(201);
   });
 });
+
+describe('URLs that fail before routing', () => {
+  it('answer a malformed escape or an over-long parameter in the vendor envelope', async () => {
+    for (const url of ['/toy/v1/items/%zz', `/toy/v1/items/${'x'.repeat(9000)}`]) {
+      const res = await inject({ method: 'GET', url, headers: auth });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fault.code).toBe('bad_request');
+    }
+    const outside = await inject({ method: 'GET', url: '/nowhere/%zz' });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().error.code).toBe('bad_request');
+  });
+});

@@ -1,22 +1,42 @@
-import { z } from 'zod';
-import { ErrorCatalogue, VendorError, type Problem } from '../../core/errors.js';
 import type { VendorDefinition } from '../../core/vendor.js';
+import { errorModel } from './errors.js';
+import { registerRoutes } from './routes.js';
+import { fixtureSchema, type KatapultFixture } from './schemas.js';
+import { katapultService, TRANSITIONS } from './service.js';
 
-// Placeholder until the vendor's issue lands: mounted, answers unknown routes with a 404.
-const catalogue = new ErrorCatalogue({ not_found: { status: 404, message: 'Not found' }, internal: { status: 500, message: 'Internal error' } }, { 404: 'not_found', 500: 'internal' });
-
-export const katapult: VendorDefinition<unknown> = {
+/** Katapult Core API v1, object storage (vendor notes §1). */
+export const katapult: VendorDefinition<KatapultFixture> = {
   id: 'katapult',
   mount: '/katapult/core/v1',
   title: 'Katapult Core API v1 (object storage)',
   upstream: 'https://api.katapult.io/core/v1',
-  tables: [],
-  transitions: [],
-  fixture: { schema: z.unknown(), seed: () => ({}) },
-  errors: {
-    fromFault: (value) => catalogue.fromFault(value),
-    fromProblem: (p: Problem) => new VendorError(p.status, p.kind, p.message),
-    render: (err) => ({ body: { message: err.message, code: err.code } }),
+  tables: [
+    { name: 'katapult_api_tokens', hiddenColumns: ['token'] },
+    { name: 'katapult_organizations' },
+    { name: 'katapult_clusters' },
+    { name: 'katapult_accounts' },
+    { name: 'katapult_trash_objects' },
+    { name: 'katapult_access_keys', hiddenColumns: ['s3_secret_hash'] },
+    { name: 'katapult_buckets' },
+    { name: 'katapult_objects' },
+    { name: 'katapult_presigned_urls', hiddenColumns: ['signature'] },
+  ],
+  transitions: [
+    { name: TRANSITIONS.keyProvisioning, description: 'after create, generate_credentials (and PATCH) answer 422 object_storage_provisioning_error until this completes', default: { kind: 'delay', ms: 5_000 } },
+    { name: TRANSITIONS.keyConfiguring, description: 'access key pending → configured after generate_credentials or PATCH', default: { kind: 'delay', ms: 1_000 } },
+    { name: TRANSITIONS.accountProvisioning, description: 'object storage account provisioning → provisioned after create', default: { kind: 'delay', ms: 5_000 } },
+    { name: TRANSITIONS.bucketConfiguring, description: 'bucket pending → configured after create or PATCH', default: { kind: 'delay', ms: 1_000 } },
+    { name: TRANSITIONS.trashPurge, description: 'a trash object (and what it holds) is gone after DELETE /trash_objects/trash_object', default: { kind: 'delay', ms: 10_000 } },
+  ],
+  fixture: {
+    schema: fixtureSchema,
+    // Parsed again here: documents given to the runtime directly (tests) skip the loader's validation.
+    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, fixtureSchema.parse(data)),
   },
-  routes: () => {},
+  errors: errorModel,
+  openapi: {
+    components: { securitySchemes: { Authenticator: { type: 'http', scheme: 'bearer', description: 'Katapult API token: Authorization: Bearer <token>' } } },
+    security: [{ Authenticator: [] }],
+  },
+  routes: (app, ctx) => registerRoutes(app, ctx),
 };

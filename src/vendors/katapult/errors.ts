@@ -1,0 +1,129 @@
+import { ErrorCatalogue, VendorError, type Problem } from '../../core/errors.js';
+import type { VendorErrorModel } from '../../core/vendor.js';
+
+/**
+ * Katapult's errors (vendor notes §1.6), verbatim descriptions. The live API wraps every error as
+ * {"error":{code,description,detail}} with `X-Api-Schema: json-error` and `Cache-Control: no-cache`.
+ * The last group are Apia's generic errors, which the vendor spec does not list.
+ */
+export const catalogue = new ErrorCatalogue(
+  {
+    missing_api_token: { status: 400, message: 'No API token was provided in the Authorization header. Ensure a token is provided prefixed with Bearer' },
+    invalid_api_token: { status: 403, message: 'The API token provided was not valid (it may not exist or have expired)' },
+    invalid_capabilities_token: { status: 403, message: 'The capabilities token provided was not valid (either not valid, expired or not signed by the correct key)' },
+    unauthorized_network_for_api_token: { status: 403, message: 'Network is not allowed to access the API with this API token' },
+    scope_not_granted: { status: 403, message: 'The scope required for this endpoint has not been granted to the authenticating identity' },
+    permission_denied: { status: 403, message: 'The authenticated identity is not permitted to perform this action' },
+    organization_suspended: { status: 403, message: 'An organization was found from the arguments provided but it was suspended' },
+    organization_not_activated: { status: 403, message: "An organization was found from the arguments provided but it wasn't activated yet" },
+    object_storage_account_not_provisioned: { status: 403, message: 'An object storage account was found but it is not provisioned. If the problem persists, try re-creating the account.' },
+    object_storage_account_suspended: { status: 403, message: 'An object storage account was found from the arguments provided but it is suspended' },
+    object_storage_bucket_deletion_error: { status: 403, message: 'An error occurred while deleting the bucket.' },
+    organization_not_found: { status: 404, message: 'No organization was found matching any of the criteria provided in the arguments' },
+    object_storage_access_key_not_found: { status: 404, message: 'No object storage access key was found matching any of the criteria provided in the arguments.' },
+    object_storage_account_not_found: { status: 404, message: 'No object storage account was found matching any of the criteria provided in the arguments' },
+    object_storage_cluster_not_found: { status: 404, message: 'No object storage cluster was found matching any of the criteria provided in the arguments' },
+    object_storage_bucket_not_found: { status: 404, message: 'No object storage bucket was found matching any of the criteria provided in the arguments' },
+    object_not_found: { status: 404, message: 'No object was found matching any of the criteria provided in the arguments' },
+    trash_object_not_found: { status: 404, message: 'No trash object was found matching any of the criteria provided in the arguments' },
+    object_in_trash: { status: 406, message: 'The object found is in the trash and therefore cannot be manipulated through the API. It should be restored in order to run this operation.' },
+    task_queueing_error: { status: 406, message: 'This error means that a background task that was needed to complete your request could not be queued' },
+    validation_error: { status: 422, message: 'A validation error occurred with the object that was being created/updated/deleted' },
+    object_storage_provisioning_error: { status: 422, message: 'Provisioning is in progress. Please try again later.' },
+    rate_limit_reached: { status: 429, message: 'You have reached the rate limit for this type of request' },
+    multiple_object_storage_buckets_found: { status: 500, message: 'Multiple object storage buckets were found matching the criteria provided in the arguments' },
+    service_unavailable: { status: 503, message: 'The service is currently unavailable, please try again later' },
+    network_error: { status: 504, message: 'A network error occurred while performing the action. Please try again.' },
+    // Apia built-ins (krystal/apia), not in the vendor spec.
+    invalid_argument: { status: 400, message: 'The argument is invalid' },
+    missing_required_argument: { status: 400, message: 'A required argument has not been provided' },
+    invalid_json_body: { status: 400, message: 'The JSON body provided with this request is invalid' },
+    route_not_found: { status: 404, message: 'No route matches the request' },
+    unhandled_exception: { status: 500, message: 'An unhandled exception occurred' },
+  },
+  { 400: 'invalid_argument', 403: 'permission_denied', 404: 'object_not_found', 406: 'task_queueing_error', 422: 'validation_error', 429: 'rate_limit_reached', 500: 'unhandled_exception', 503: 'service_unavailable', 504: 'network_error' },
+);
+
+export type KatapultErrorCode = ReturnType<typeof catalogue.codes>[number];
+
+/** The `detail` a forced error (x-emulator-fault) carries, in the shape the vendor documents for it. */
+const DEFAULT_DETAIL: Partial<Record<KatapultErrorCode, () => unknown>> = {
+  invalid_api_token: () => ({ details: null }),
+  unauthorized_network_for_api_token: () => ({ ip_address: '127.0.0.1' }),
+  scope_not_granted: () => ({ scopes: [] }),
+  permission_denied: () => ({ details: null }),
+  object_storage_bucket_deletion_error: () => ({ details: 'The bucket could not be deleted.' }),
+  object_in_trash: () => ({ trash_object: null }),
+  task_queueing_error: () => ({ details: 'The task could not be queued.' }),
+  validation_error: () => ({ errors: ['Emulated validation error'] }),
+  rate_limit_reached: () => ({ total_permitted: 1000 }),
+  invalid_json_body: () => ({ details: 'Forced by x-emulator-fault' }),
+};
+
+export function katapultError(code: KatapultErrorCode, detail?: unknown, description?: string): VendorError {
+  return catalogue.error(code, detail ?? DEFAULT_DETAIL[code]?.() ?? {}, description);
+}
+
+export type ArgumentIssue = 'invalid_scalar' | 'parse_error' | 'validation_error' | 'invalid_enum_value' | 'missing_lookup_value' | 'ambiguous_lookup_values';
+
+/** Apia's 400 invalid_argument: `The '<a.b>' argument is invalid`. */
+export function invalidArgument(path: string[], issue: ArgumentIssue, issueDescription: string, errors: string[] = []): VendorError {
+  const name = path.join('.');
+  return catalogue.error('invalid_argument', {
+    path,
+    index: null,
+    issue,
+    issue_description: issueDescription,
+    errors,
+    argument: { id: name, name: path[path.length - 1] ?? name, description: null },
+  }, `The '${name}' argument is invalid`);
+}
+
+/** Apia's 400 missing_required_argument. */
+export function missingArgument(path: string[]): VendorError {
+  const name = path.join('.');
+  return catalogue.error('missing_required_argument', { path, argument: { name: path[path.length - 1] ?? name, description: null } }, `The '${name}' argument is required but has not been provided`);
+}
+
+function fromProblem(problem: Problem): VendorError {
+  switch (problem.kind) {
+    case 'route_not_found':
+      return catalogue.error('route_not_found', {}, `No route matches '${problem.path}' for ${problem.method}`);
+    case 'invalid_json':
+    case 'unsupported_media_type':
+      return catalogue.error('invalid_json_body', { details: problem.message });
+    case 'body_too_large':
+      // Katapult documents no size limit; the emulator refuses the body as unparseable (documented).
+      return catalogue.error('invalid_json_body', { details: problem.message });
+    case 'validation': {
+      const issue = problem.issues?.[0];
+      if (!issue) return invalidArgument(['request'], 'invalid_scalar', problem.message, [problem.message]);
+      const path = issue.path.map(String).filter((p) => p !== 'body' && p !== 'querystring');
+      return invalidArgument(path.length ? path : ['request'], 'invalid_scalar', issue.message, [issue.message]);
+    }
+    case 'unknown_fault':
+      return invalidArgument(['x-emulator-fault'], 'invalid_enum_value', problem.message, [problem.message]);
+    case 'unavailable':
+      return catalogue.error('service_unavailable', {}, problem.message);
+    case 'internal':
+    default:
+      return catalogue.error('unhandled_exception', {});
+  }
+}
+
+export const ERROR_HEADERS = { 'x-api-schema': 'json-error', 'cache-control': 'no-cache', 'content-type': 'application/json' } as const;
+
+export const errorModel: VendorErrorModel = {
+  fromFault(value) {
+    const err = catalogue.fromFault(value);
+    if (!err) return undefined;
+    return katapultError(err.code as KatapultErrorCode);
+  },
+  fromProblem,
+  render(err) {
+    return {
+      body: { error: { code: err.code, description: err.message, detail: err.detail ?? {} } },
+      headers: { ...ERROR_HEADERS },
+    };
+  },
+};
