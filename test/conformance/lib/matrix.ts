@@ -1,4 +1,5 @@
-import { ACCEPTED_DEVIATIONS, acceptedDeviation, NOT_IMPLEMENTED, notImplemented } from './decisions.js';
+import { ACCEPTED_DEVIATIONS, acceptedDeviation, knownFinding, NOT_IMPLEMENTED, notImplemented } from './decisions.js';
+import { faultFailure, validationFailure } from './findings.js';
 import type { ConformanceRecord, FileRecord, Observation } from './run-records.js';
 import { emulatorOperations, type JsonObject, SPEC_FILES, type SpecOperation, statusMatches, type Vendor, VENDORS, type VendorSpecs } from './specs.js';
 
@@ -69,6 +70,14 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
   const gaps: string[] = [];
   const deviations = new Set<string>();
   const undocumented = new Map<string, { op: string; status: number; how: Set<string> }>();
+  const knownGaps = new Map<string, number>();
+  /** A failure: explained by KNOWN_FINDINGS (an accepted deviation, or a known gap counted once), or a gap as it stands. */
+  const finding = (text: string, matchOn = text) => {
+    const known = knownFinding(vendor, matchOn) ?? knownFinding(vendor, text);
+    if (known?.kind === 'accepted') deviations.add(known.reason);
+    else if (known) knownGaps.set(known.reason, (knownGaps.get(known.reason) ?? 0) + 1);
+    else gaps.push(text);
+  };
 
   for (const op of input.specs.operations[vendor]) {
     const mine = emulatorByKey.get(op.key);
@@ -95,16 +104,16 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
         if (!undocumented.has(k)) undocumented.set(k, { op: op.key, status: o.status, how: new Set() });
         undocumented.get(k)!.how.add(o.fault !== undefined ? 'fault' : 'natural');
       }
-      if (o.errors.length > 0) {
-        const accepted = acceptedDeviation(vendor, o.op, o.status, o.code);
-        if (accepted) deviations.add(`\`${o.op}\` ${o.status}${o.code ? ` \`${o.code}\`` : ''}: ${accepted.reason}`);
-        else gaps.push(`\`${o.op}\` ${o.status}${o.code ? ` \`${o.code}\`` : ''}${o.fault ? ` (fault ${o.fault})` : ''}, step "${o.step}": body does not validate: ${o.errors.join('; ')}`);
+      const expected = o.fault === undefined ? undefined : /^\d{3}$/.test(o.fault) ? o.fault : Object.keys(op.errorCodes).find((st) => op.errorCodes[st]!.includes(o.fault!)) ?? '';
+      const accepted = o.errors.length > 0 ? acceptedDeviation(vendor, o.op, o.status, o.code) : undefined;
+      if (accepted) deviations.add(`\`${o.op}\` ${o.status}${o.code ? ` \`${o.code}\`` : ''}: ${accepted.reason}`);
+      for (const failure of [validationFailure(o), expected === undefined ? undefined : faultFailure(o, expected)]) {
+        if (failure) finding(failure);
       }
-      if (o.fault !== undefined && /^\d{3}$/.test(o.fault) && String(o.status) !== o.fault) gaps.push(`\`${o.op}\`: \`x-emulator-fault: ${o.fault}\` gave ${o.status}`);
-      if (o.fault !== undefined && !/^\d{3}$/.test(o.fault) && o.code !== o.fault) gaps.push(`\`${o.op}\`: \`x-emulator-fault: ${o.fault}\` gave ${o.status} ${o.code ?? ''}`.trim());
     }
   }
-  gaps.push(...(input.operationMismatches[vendor] ?? []).filter((m) => !/missing from openapi/.test(m)).map((m) => `operation check: ${m}`));
+  for (const m of input.operationMismatches[vendor] ?? []) if (!/missing from openapi/.test(m)) finding(`operation check: ${m}`, m);
+  for (const [reason, count] of knownGaps) gaps.push(`${reason} (${count} finding${count === 1 ? '' : 's'})`);
   return {
     vendor,
     skipped,

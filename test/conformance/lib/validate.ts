@@ -6,6 +6,37 @@ import { documentedStatus } from './specs.js';
 // ajv-formats is CommonJS with a default export.
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
+/**
+ * OpenAPI 3.0 schemas use draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` (modifiers of
+ * `minimum`/`maximum`); ajv speaks draft-07, where they are numbers. And `nullable` without a `type`
+ * becomes `anyOf: [schema, {type: null}]`. Rewritten in place (on a copy of the document), same meaning.
+ */
+function toDraft07(node: any): any {
+  if (Array.isArray(node)) node.forEach(toDraft07);
+  else if (node && typeof node === 'object') {
+    for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+      if (typeof node[flag] === 'boolean') {
+        if (node[flag] && typeof node[bound] === 'number') {
+          node[flag] = node[bound];
+          delete node[bound];
+        } else delete node[flag];
+      }
+    }
+    // `nullable` without `type` (e.g. beside a $ref or allOf): ajv refuses it; say "this, or null".
+    if ('nullable' in node && node.type === undefined) {
+      const nullable = node.nullable === true;
+      delete node.nullable;
+      if (nullable) {
+        const copy = { ...node };
+        for (const k of Object.keys(node)) delete node[k];
+        node.anyOf = [copy, { type: 'null' }];
+      }
+    }
+    Object.values(node).forEach(toDraft07);
+  }
+  return node;
+}
+
 export interface ValidationResult {
   /** The documented status the response was matched to, or undefined when the status is undocumented. */
   status: string | undefined;
@@ -29,7 +60,7 @@ export class ResponseValidator {
   constructor(specs: VendorSpecs) {
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
     addFormats(this.ajv);
-    for (const [id, doc] of Object.entries(specs.documents)) this.ajv.addSchema(doc as object, id);
+    for (const [id, doc] of Object.entries(specs.documents)) this.ajv.addSchema(toDraft07(structuredClone(doc)) as object, id);
   }
 
   private compile(doc: string, pointer: string): ValidateFunction {
