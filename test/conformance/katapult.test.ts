@@ -20,6 +20,12 @@ const SETTLE_MS = 15 * 60_000;
 const KEYS = '/organizations/organization/object_storage/object_storage_cluster/access_keys';
 const KEY = '/object_storage/access_keys/access_key';
 const ACCOUNT = '/organizations/organization/object_storage/object_storage_cluster';
+const BUCKETS = '/organizations/organization/object_storage/object_storage_cluster/buckets';
+const BUCKET = '/object_storage/object_storage_cluster/buckets/bucket';
+const TRASH = '/trash_objects/trash_object';
+/** The default world's token with the trash scopes. */
+const ADMIN = { authorization: 'Bearer katapult-admin-token' };
+const bucketQuery = (name: string) => `?object_storage_cluster[region]=uk-lon-1&bucket[name]=${name}`;
 
 conformanceSuite('katapult', [
   {
@@ -63,6 +69,49 @@ conformanceSuite('katapult', [
       // Apia's own 400s (accepted deviations: not drawn in the spec).
       expect((await s.call('missing properties.name', `POST ${KEYS}`, { path: KEYS, headers: TOKEN, payload: { organization: ORG, object_storage_cluster: CLUSTER, properties: {} } })).statusCode).toBe(400);
       expect((await s.call('malformed JSON', `PATCH ${KEY}`, { path: KEY, headers: { ...TOKEN, 'content-type': 'application/json' }, payload: '{"access_key":' })).statusCode).toBe(400);
+    },
+  },
+  {
+    name: 'bucket: create → get → update ACL → presigned URL → revoke → get object → delete → 404; taken name 422',
+    run: async (s, t) => {
+      const created = await s.call('create bucket', `POST ${BUCKETS}`, { path: BUCKETS, headers: TOKEN, payload: { organization: ORG, object_storage_cluster: CLUSTER, properties: { name: 'conformance', label: 'Conformance' } } });
+      expect(created.statusCode).toBe(201);
+      expect((await s.call('taken name', `POST ${BUCKETS}`, { path: BUCKETS, headers: TOKEN, payload: { organization: ORG, object_storage_cluster: CLUSTER, properties: { name: 'conformance' } } })).statusCode).toBe(422);
+      t.clock.advance(SETTLE_MS);
+      expect((await s.call('get bucket', `GET ${BUCKET}`, { path: `${BUCKET}${bucketQuery('conformance')}`, headers: TOKEN })).statusCode).toBe(200);
+      const target = { object_storage_cluster: CLUSTER, bucket: { name: 'conformance' } };
+      expect((await s.call('update bucket', `PATCH ${BUCKET}`, { path: BUCKET, headers: TOKEN, payload: { ...target, properties: { access_control_list: { read_key_ids: ['objkey_EMULATOR00000001'] } } } })).statusCode).toBe(200);
+      const seeded = { object_storage_cluster: CLUSTER, bucket: { name: 'emulator-bucket' } };
+      expect((await s.call('presigned URL', `POST ${BUCKET}/presigned_url`, { path: `${BUCKET}/presigned_url`, headers: TOKEN, payload: { ...seeded, path: 'hello.txt', properties: { expiry_seconds: 60 } } })).statusCode).toBe(200);
+      expect((await s.call('revoke presigned URLs', `POST ${BUCKET}/revoke_presigned_urls`, { path: `${BUCKET}/revoke_presigned_urls`, headers: TOKEN, payload: seeded })).statusCode).toBe(200);
+      expect((await s.call('get object', `GET ${BUCKET}/object`, { path: `${BUCKET}/object${bucketQuery('emulator-bucket')}&path=hello.txt`, headers: TOKEN })).statusCode).toBe(200);
+      expect((await s.call('get missing object', `GET ${BUCKET}/object`, { path: `${BUCKET}/object${bucketQuery('emulator-bucket')}&path=nope.txt`, headers: TOKEN })).statusCode).toBe(404);
+      expect((await s.call('delete a bucket holding objects', `DELETE ${BUCKET}`, { path: BUCKET, headers: TOKEN, payload: seeded })).statusCode).toBe(403);
+      expect((await s.call('delete bucket', `DELETE ${BUCKET}`, { path: BUCKET, headers: TOKEN, payload: target })).statusCode).toBe(200);
+      expect((await s.call('get deleted bucket', `GET ${BUCKET}`, { path: `${BUCKET}${bucketQuery('conformance')}`, headers: TOKEN })).statusCode).toBe(404);
+      expect((await s.call('update deleted bucket', `PATCH ${BUCKET}`, { path: BUCKET, headers: TOKEN, payload: { ...target, properties: { label: 'x' } } })).statusCode).toBe(404);
+    },
+  },
+  {
+    name: 'account: create → provisioned → delete to trash → 406 object_in_trash → get trash → purge → 404',
+    run: async (s, t) => {
+      const org = { sub_domain: 'no-account' };
+      const query = '?organization[sub_domain]=no-account&object_storage_cluster[region]=uk-lon-1';
+      expect((await s.call('no account yet', `GET ${ACCOUNT}`, { path: `${ACCOUNT}${query}`, headers: TOKEN })).statusCode).toBe(404);
+      expect((await s.call('create account', `POST ${ACCOUNT}`, { path: ACCOUNT, headers: TOKEN, payload: { organization: org, object_storage_cluster: CLUSTER } })).statusCode).toBe(201);
+      expect((await s.call('key before provisioning', `POST ${KEYS}`, { path: KEYS, headers: TOKEN, payload: { organization: org, object_storage_cluster: CLUSTER, properties: { name: 'early' } } })).statusCode).toBe(403);
+      t.clock.advance(SETTLE_MS);
+      expect((await s.call('second account', `POST ${ACCOUNT}`, { path: ACCOUNT, headers: TOKEN, payload: { organization: org, object_storage_cluster: CLUSTER } })).statusCode).toBe(422);
+      const deleted = await s.call('delete account', `DELETE ${ACCOUNT}`, { path: ACCOUNT, headers: TOKEN, payload: { organization: org, object_storage_cluster: CLUSTER } });
+      expect(deleted.statusCode).toBe(200);
+      const trashId = deleted.data.trash_object.id as string;
+      expect((await s.call('account in trash', `GET ${ACCOUNT}`, { path: `${ACCOUNT}${query}`, headers: TOKEN })).statusCode).toBe(406);
+      expect((await s.call('get trash object', `GET ${TRASH}`, { path: `${TRASH}?trash_object[id]=${trashId}`, headers: ADMIN })).statusCode).toBe(200);
+      expect((await s.call('purge', `DELETE ${TRASH}`, { path: TRASH, headers: ADMIN, payload: { trash_object: { id: trashId } } })).statusCode).toBe(200);
+      t.clock.advance(SETTLE_MS);
+      expect((await s.call('purged', `GET ${TRASH}`, { path: `${TRASH}?trash_object[id]=${trashId}`, headers: ADMIN })).statusCode).toBe(404);
+      expect((await s.call('purge again', `DELETE ${TRASH}`, { path: TRASH, headers: ADMIN, payload: { trash_object: { id: trashId } } })).statusCode).toBe(404);
+      expect((await s.call('suspended organization', `POST ${ACCOUNT}`, { path: ACCOUNT, headers: TOKEN, payload: { organization: { sub_domain: 'suspended' }, object_storage_cluster: CLUSTER } })).statusCode).toBe(403);
     },
   },
   {
