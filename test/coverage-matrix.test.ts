@@ -42,7 +42,12 @@ it('docs/coverage.md is current (run `npm run coverage:matrix` after changing a 
   const missing = testFiles(join(PACKAGE_ROOT, 'test')).filter((f) => f !== SELF && !seen.has(f));
   if (missing.length > 0) return skip(`a filtered run (${missing.length} test files did not run, e.g. ${missing[0]})`);
   const specs = loadVendorSpecs(specsDir);
+  const replayFile = 'test/vendors/katapult/replay.test.ts';
+  const replaySource = existsSync(join(PACKAGE_ROOT, replayFile)) ? readFileSync(join(PACKAGE_ROOT, replayFile), 'utf8') : '';
+  const recorded = JSON.parse(readFileSync(join(specsDir, 'katapult-recorded-interactions.json'), 'utf8')) as { scenarios: Record<string, unknown> };
+  const scenarios = Object.keys(recorded.scenarios).map((k) => k.split('/').pop()!.replace(/\.cassette\.yaml$/, ''));
   const markdown = buildMatrix({
+    replay: { scenarios, file: replayFile, replayed: scenarios.filter((n) => replaySource.includes(`'${n}'`)), ran: seen.has(replayFile) },
     specs,
     emulatorDocs: Object.fromEntries(VENDORS.map((v) => [v, emulatorDocument(v)])) as Record<Vendor, ReturnType<typeof emulatorDocument>>,
     files: records.files.filter((f) => f.file !== SELF),

@@ -3,7 +3,18 @@ import { faultFailure, validationFailure } from './findings.js';
 import type { ConformanceRecord, FileRecord, Observation } from './run-records.js';
 import { emulatorOperations, type JsonObject, SPEC_FILES, type SpecOperation, statusMatches, type Vendor, VENDORS, type VendorSpecs } from './specs.js';
 
+export interface ReplayCoverage {
+  /** Scenario names of katapult-recorded-interactions.json (file name without `.cassette.yaml`). */
+  scenarios: string[];
+  /** The replay test file, and the scenarios its source names. */
+  file: string;
+  replayed: string[];
+  /** Did that file run in this test run? */
+  ran: boolean;
+}
+
 export interface MatrixInput {
+  replay?: ReplayCoverage;
   specs: VendorSpecs;
   /** openapi/<vendor>.json of each vendor. */
   emulatorDocs: Record<Vendor, JsonObject>;
@@ -35,6 +46,8 @@ interface Row {
 
 interface VendorSection {
   vendor: Vendor;
+  /** Routes of the emulator that the vendor's documents do not have. */
+  extras: Array<{ key: string; operationId: string | undefined }>;
   skipped: string | undefined;
   rows: Row[];
   undocumented: Array<{ op: string; status: number; how: string }>;
@@ -106,7 +119,7 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
       }
       const expected = o.fault === undefined ? undefined : /^\d{3}$/.test(o.fault) ? o.fault : Object.keys(op.errorCodes).find((st) => op.errorCodes[st]!.includes(o.fault!)) ?? '';
       const accepted = o.errors.length > 0 ? acceptedDeviation(vendor, o.op, o.status, o.code) : undefined;
-      if (accepted) deviations.add(`\`${o.op}\` ${o.status}${o.code ? ` \`${o.code}\`` : ''}: ${accepted.reason}`);
+      if (accepted) deviations.add(`${o.status}${o.code ? ` \`${o.code}\`` : ''}: ${accepted.reason}`);
       for (const failure of [validationFailure(o), expected === undefined ? undefined : faultFailure(o, expected)]) {
         if (failure) finding(failure);
       }
@@ -114,8 +127,10 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
   }
   for (const m of input.operationMismatches[vendor] ?? []) if (!/missing from openapi/.test(m)) finding(`operation check: ${m}`, m);
   for (const [reason, count] of knownGaps) gaps.push(`${reason} (${count} finding${count === 1 ? '' : 's'})`);
+  const documented = new Set(input.specs.operations[vendor].map((o) => o.key));
   return {
     vendor,
+    extras: emulatorOps.filter((o) => !documented.has(o.key)).map((o) => ({ key: o.key, operationId: o.operationId })).sort((a, b) => a.key.localeCompare(b.key)),
     skipped,
     rows,
     undocumented: [...undocumented.values()].map((u) => ({ op: u.op, status: u.status, how: [...u.how].sort().join(', ') })).sort((a, b) => `${a.op} ${a.status}`.localeCompare(`${b.op} ${b.status}`)),
@@ -189,6 +204,12 @@ export function buildMatrix(input: MatrixInput): string {
       out.push('');
       for (const n of skips) out.push(`- ${code(n.op)}: ${n.reason}`);
     }
+    if (s.extras.length) {
+      out.push('');
+      out.push("Emulator operations beyond the vendor's documents (from the research notes or the issues):");
+      out.push('');
+      for (const e of s.extras) out.push(`- ${code(e.key)}${e.operationId ? ` (${code(e.operationId)})` : ''}`);
+    }
     if (s.undocumented.length) {
       out.push('');
       out.push("Statuses the emulator sent in the conformance run that the vendor's documents do not list for the operation:");
@@ -209,6 +230,17 @@ export function buildMatrix(input: MatrixInput): string {
       out.push('');
       for (const g of s.gaps) out.push(`- ${g}`);
     }
+  }
+  if (input.replay) {
+    const r = input.replay;
+    out.push('');
+    out.push('## Recorded Katapult traffic');
+    out.push('');
+    out.push(`\`katapult-recorded-interactions.json\` (live API, via the Terraform provider's cassettes) is replayed in order, ids mapped, comparing statuses and body shapes and validating bodies against the spec, by the Katapult vendor's own test ${code(r.file)}${r.ran ? '' : ' (which did not run in this test run)'}; the conformance suite does not replay it a second time.`);
+    out.push('');
+    out.push('| scenario | replayed |');
+    out.push('|---|---|');
+    for (const name of r.scenarios) out.push(`| ${name} | ${r.replayed.includes(name) ? YES : NO} |`);
   }
   out.push('');
   out.push('## Accepted deviations (all vendors)');
