@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Config } from './config.js';
 import { EmulatorClock } from './core/clock.js';
 import { FaultRules } from './core/faults.js';
-import { readFixtureFile, type FixtureDocument } from './core/fixtures.js';
+import { parseFixtureDocument, readFixtureFile, type FixtureDocument } from './core/fixtures.js';
 import { createIdSource, type IdSource } from './core/ids.js';
 import { Journal } from './core/journal.js';
 import { installObjectLimit } from './core/object-limit.js';
@@ -48,7 +48,7 @@ export interface RuntimeOptions {
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const vendors = options.vendors ?? selectVendors(config.vendors);
-  const fixtures = options.fixtures ?? config.seed.map((path) => readFixtureFile(path, vendors));
+  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors)) ?? config.seed.map((path) => readFixtureFile(path, vendors));
   const db = options.db ?? openDatabase(config.dbPath);
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);

@@ -1,22 +1,42 @@
-import { z } from 'zod';
-import { ErrorCatalogue, VendorError, type Problem } from '../../core/errors.js';
 import type { VendorDefinition } from '../../core/vendor.js';
+import { krutrimErrors } from './errors.js';
+import { krutrimRoutes } from './routes.js';
+import { fixtureSchema, type KrutrimFixture } from './schemas.js';
+import { KrutrimService } from './service.js';
 
-// Placeholder until the vendor's issue lands: mounted, answers unknown routes with a 404.
-const catalogue = new ErrorCatalogue({ not_found: { status: 404, message: 'Not found' }, internal: { status: 500, message: 'Internal error' } }, { 404: 'not_found', 500: 'internal' });
-
-export const krutrim: VendorDefinition<unknown> = {
+export const krutrim: VendorDefinition<KrutrimFixture> = {
   id: 'krutrim',
   mount: '/krutrim',
   title: 'Krutrim Object Storage (KOS)',
   upstream: 'https://cloud.olakrutrim.com',
-  tables: [],
+  tables: [
+    { name: 'krutrim_regions' },
+    { name: 'krutrim_accounts' },
+    { name: 'krutrim_api_keys', hiddenColumns: ['api_key'] },
+    { name: 'krutrim_access_keys', hiddenColumns: ['secret_key'] },
+    { name: 'krutrim_sessions', hiddenColumns: ['session_token', 'refresh_token'] },
+    { name: 'krutrim_buckets' },
+    { name: 'krutrim_objects', hiddenColumns: ['body'] },
+    { name: 'krutrim_lifecycle_rules' },
+    { name: 'krutrim_policies' },
+    { name: 'krutrim_policy_attachments' },
+    { name: 'krutrim_bucket_policies' },
+  ],
+  // Session expiry is KRUTRIM_SESSION_TIMEOUT, presigned URL expiry is the URL's own; no other asynchronous state.
   transitions: [],
-  fixture: { schema: z.unknown(), seed: () => ({}) },
-  errors: {
-    fromFault: (value) => catalogue.fromFault(value),
-    fromProblem: (p: Problem) => new VendorError(p.status, p.kind, p.message),
-    render: (err) => ({ body: { message: err.message, code: err.code } }),
+  fixture: {
+    schema: fixtureSchema,
+    seed: (ctx, namespace, data) => new KrutrimService(ctx).seed(namespace, data),
   },
-  routes: () => {},
+  errors: krutrimErrors,
+  openapi: {
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Krutrim API key (fixtures: krutrim-test-key)' },
+        accountId: { type: 'apiKey', in: 'header', name: 'x-account-id', description: 'Account number; defaults to the API key\'s own account' },
+      },
+    },
+    security: [{ bearerAuth: [] }],
+  },
+  routes: (app, ctx) => krutrimRoutes(app, ctx),
 };

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vendorOpenApi } from '../../src/http/openapi.js';
+import { buildTestApp, type TestApp } from '../helpers/build-app.js';
+import { HOSTILE_BODIES, jsonBody, pathValue, queryString } from './hostile.js';
+import { PROFILES } from './vendor-profiles.js';
+
+/**
+ * Every route of every vendor, from its generated OpenAPI document, gets hostile path parameters,
+ * query strings, bodies and headers. Invariants: never a 500, always the vendor's envelope with a
+ * JSON content type on errors, and a rejected request changes nothing.
+ */
+const RANDOM_CASES_PER_ROUTE = 24;
+const SEED = 20261123;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ env: { RATE_LIMITS: 'off' } });
+});
+afterAll(() => t.close());
+
+const stateOf = () => JSON.stringify(t.runtime.namespaces.dump());
+
+interface Case {
+  label: string;
+  request: InjectOptions;
+}
+
+function casesFor(mount: string, method: string, template: string, auth: Record<string, string>): Case[] {
+  const fill = (values: string[]) => {
+    let i = 0;
+    return template.replace(/\{[^}]+\}/g, () => values[i++ % values.length] ?? 'x');
+  };
+  const random = fc.sample(
+    fc.record({ params: fc.array(pathValue, { minLength: 1, maxLength: 3 }), query: queryString, body: jsonBody, withAuth: fc.boolean(), badAuth: fc.constantFrom('Bearer nope', 'Basic !!!', 'Bearer ', 'garbage', 'Bearer ' + 'x'.repeat(5000)) }),
+    { seed: SEED + template.length, numRuns: RANDOM_CASES_PER_ROUTE },
+  );
+  const out: Case[] = random.map((r, n) => ({
+    label: `${method} ${template} random #${n}`,
+    request: {
+      method: method as InjectOptions['method'],
+      url: `${mount}${fill(r.params)}${r.query ? `?${r.query}` : ''}`,
+      headers: { ...(r.withAuth ? auth : { authorization: r.badAuth }), 'content-type': 'application/json' },
+      ...(method === 'GET' || method === 'HEAD' ? {} : { payload: JSON.stringify(r.body) }),
+    },
+  }));
+  if (method !== 'GET' && method !== 'HEAD') {
+    HOSTILE_BODIES.forEach((body, n) =>
+      out.push({ label: `${method} ${template} hostile body #${n}`, request: { method: method as InjectOptions['method'], url: `${mount}${fill(['x'])}`, headers: { ...auth, 'content-type': body.contentType }, payload: body.payload } }),
+    );
+  }
+  return out;
+}
+
+describe('fuzzing every vendor route', () => {
+  it('never answers 500, always in the vendor envelope, and rejected requests change nothing', async () => {
+    let cases = 0;
+    const failures: string[] = [];
+    for (const vendor of t.runtime.vendors) {
+      const profile = PROFILES[vendor.id]!;
+      const doc = vendorOpenApi(t.app, vendor);
+      const routes = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => Object.keys(item as object).map((m) => [m.toUpperCase(), path] as const));
+      routes.push(['GET', '/no/such/route'], ['DELETE', '/no/such/..%2F..%2Fetc%2Fpasswd']);
+      for (const [method, template] of routes) {
+        for (const c of casesFor(vendor.mount, method, template, profile.auth())) {
+          const before = stateOf();
+          const res = await t.app.inject(c.request);
+          cases++;
+          const problem = (why: string) => failures.push(`${vendor.id} ${c.label}: ${why} (status ${res.statusCode}, body ${res.body.slice(0, 200)})`);
+          if (res.statusCode >= 500) problem('server error');
+          if (res.statusCode >= 400) {
+            if (!/^application\/json/.test(String(res.headers['content-type']))) problem('error without a JSON content type');
+            let body: unknown;
+            try {
+              body = res.json();
+            } catch {
+              problem('error body is not JSON');
+            }
+            if (body !== undefined && !profile.isErrorEnvelope(body, res.statusCode)) problem('error not in the vendor envelope');
+            if (stateOf() !== before) problem('a rejected request changed the state');
+          }
+        }
+      }
+    }
+    const perVendor = t.runtime.vendors.map((v) => `${v.id} ${failures.filter((f) => f.startsWith(`${v.id} `)).length}`).join(', ');
+    console.log(`fuzz: ${cases} cases across ${t.runtime.vendors.length} vendors, ${failures.length} failures (${perVendor})`);
+    expect(failures.filter((f) => f.startsWith(process.env.FUZZ_ONLY ?? "")).slice(0, 20)).toEqual([]);
+  }, 120_000);
+});
