@@ -42,6 +42,27 @@ conformanceSuite('krutrim', [
     },
   },
   {
+    name: 'objects: session → upload URL (PUT the bytes) → list → download → presigned URL → rename → copy → delete',
+    run: async (s, t) => {
+      const session = await s.call('activate session', 'POST /kos/v1/sessions/activate', { path: '/kos/v1/sessions/activate', headers: HEADERS, payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' } });
+      expect(session.statusCode).toBeLessThan(300);
+      const st = { ...HEADERS, 'x-session-token': session.data.sessionToken as string };
+      const bucket = await s.call('create bucket', 'POST /kos/v1/buckets', { path: '/kos/v1/buckets', headers: HEADERS, payload: { name: 'conformance-objects' } });
+      const objects = `/kos/v1/buckets/${encodeURIComponent(bucket.data.krn as string)}/objects`;
+      const upload = await s.call('upload URL', 'PUT /kos/v1/buckets/{}/objects', { path: objects, headers: st, payload: { prefix: 'hello.txt' } });
+      expect(upload.statusCode).toBeLessThan(300);
+      // The presigned URL is the emulator's own (not a documented operation): PUT the bytes to it.
+      const put = await t.app.inject({ method: 'PUT', url: new URL(upload.data.preSignedUrl as string, 'http://localhost').pathname + new URL(upload.data.preSignedUrl as string, 'http://localhost').search, payload: 'hello', headers: { 'content-type': 'text/plain' } });
+      expect(put.statusCode).toBe(200);
+      expect((await s.call('list objects', 'GET /kos/v1/buckets/{}/objects', { path: objects, headers: st })).statusCode).toBeLessThan(300);
+      expect((await s.call('download', 'POST /kos/v1/buckets/{}/objects/download', { path: `${objects}/download`, headers: st, payload: { objectkey: 'hello.txt' } })).statusCode).toBeLessThan(300);
+      expect((await s.call('presigned URL', 'POST /kos/v1/buckets/{}/objects/url', { path: `${objects}/url`, headers: st, payload: { objectkey: 'hello.txt' } })).statusCode).toBeLessThan(300);
+      expect((await s.call('rename', 'POST /kos/v1/buckets/{}/objects/rename', { path: `${objects}/rename`, headers: st, payload: { oldKey: 'hello.txt', newKey: 'renamed.txt' } })).statusCode).toBeLessThan(300);
+      expect((await s.call('copy', 'POST /kos/v1/buckets/{}/objects/move', { path: `${objects}/move`, headers: st, payload: { sourceKey: 'renamed.txt', destinationKey: 'copy.txt', action: 'copy' } })).statusCode).toBeLessThan(300);
+      expect((await s.call('delete object', 'POST /kos/v1/buckets/{}/objects/delete', { path: `${objects}/delete`, headers: st, payload: { objectkey: 'copy.txt' } })).statusCode).toBeLessThan(300);
+    },
+  },
+  {
     name: 'errors a client meets: 401 without a key, 400 for a bad body',
     run: async (s) => {
       expect((await s.call('no key', 'GET /kos/v1/access_keys', { path: '/kos/v1/access_keys' })).statusCode).toBe(401);

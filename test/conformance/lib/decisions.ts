@@ -18,16 +18,6 @@ export const NOT_IMPLEMENTED: NotImplemented[] = [
     op: 'POST /iam-role/{}/assume',
     reason: 'assume-iam-role is BETA and only in the 2026 document; issue 5 does not ask for it',
   },
-  // Krutrim objects (presigned URLs) are issue 8, not part of this round of the Krutrim vendor (issue 7).
-  ...[
-    'GET /kos/v1/buckets/{}/objects',
-    'PUT /kos/v1/buckets/{}/objects',
-    'POST /kos/v1/buckets/{}/objects/download',
-    'POST /kos/v1/buckets/{}/objects/url',
-    'POST /kos/v1/buckets/{}/objects/rename',
-    'POST /kos/v1/buckets/{}/objects/move',
-    'POST /kos/v1/buckets/{}/objects/delete',
-  ].map((op) => ({ vendor: 'krutrim' as const, op, reason: 'object operations are issue 8 (objects and presigned URLs), not yet built' })),
 ];
 
 /**
