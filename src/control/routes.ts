@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
@@ -7,6 +6,7 @@ import { FixtureError, parseFixtureDocument } from '../core/fixtures.js';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
+import { sameSecret } from '../core/secrets.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
 import { vendorOpenApi } from '../http/openapi.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
@@ -17,13 +17,6 @@ class ControlError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  // Compare equal-length buffers so the time taken does not depend on where they differ.
-  return timingSafeEqual(a.length === b.length ? a : b, b) && a.length === b.length;
 }
 
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });

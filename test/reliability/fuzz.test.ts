@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorOpenApi } from '../../src/http/openapi.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { HOSTILE_BODIES, jsonBody, pathValue, queryString } from './hostile.js';
-import { PROFILES } from './vendor-profiles.js';
+import { PROFILES, type VendorProfile } from './vendor-profiles.js';
 
 /**
  * Every route of every vendor, from its generated OpenAPI document, gets hostile path parameters,
@@ -13,6 +13,8 @@ import { PROFILES } from './vendor-profiles.js';
  */
 const RANDOM_CASES_PER_ROUTE = 24;
 const SEED = 20261123;
+
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,7 +29,7 @@ interface Case {
   request: InjectOptions;
 }
 
-function casesFor(mount: string, method: string, template: string, auth: Record<string, string>): Case[] {
+function casesFor(mount: string, method: string, template: string, profile: VendorProfile): Case[] {
   const fill = (values: string[]) => {
     let i = 0;
     return template.replace(/\{[^}]+\}/g, () => values[i++ % values.length] ?? 'x');
@@ -36,18 +38,25 @@ function casesFor(mount: string, method: string, template: string, auth: Record<
     fc.record({ params: fc.array(pathValue, { minLength: 1, maxLength: 3 }), query: queryString, body: jsonBody, withAuth: fc.boolean(), badAuth: fc.constantFrom('Bearer nope', 'Basic !!!', 'Bearer ', 'garbage', 'Bearer ' + 'x'.repeat(5000)) }),
     { seed: SEED + template.length, numRuns: RANDOM_CASES_PER_ROUTE },
   );
-  const out: Case[] = random.map((r, n) => ({
-    label: `${method} ${template} random #${n}`,
-    request: {
-      method: method as InjectOptions['method'],
-      url: `${mount}${fill(r.params)}${r.query ? `?${r.query}` : ''}`,
-      headers: { ...(r.withAuth ? auth : { authorization: r.badAuth }), 'content-type': 'application/json' },
-      ...(method === 'GET' || method === 'HEAD' ? {} : { payload: JSON.stringify(r.body) }),
-    },
-  }));
-  if (method !== 'GET' && method !== 'HEAD') {
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const auth = (url: string, body?: string | Buffer) => profile.auth({ method, url, ...(body !== undefined ? { body } : {}), wallNowMs: t.clock.wallNow() });
+  const out: Case[] = random.map((r, n) => {
+    const url = `${mount}${fill(r.params)}${r.query ? `?${r.query}` : ''}`;
+    const payload = hasBody ? JSON.stringify(r.body) : undefined;
+    return {
+      label: `${method} ${template} random #${n}`,
+      request: {
+        method: method as InjectOptions['method'],
+        url,
+        headers: { ...(r.withAuth ? auth(url, payload) : { authorization: r.badAuth }), 'content-type': 'application/json' },
+        ...(payload !== undefined ? { payload } : {}),
+      },
+    };
+  });
+  if (hasBody) {
+    const url = `${mount}${fill(['x'])}`;
     HOSTILE_BODIES.forEach((body, n) =>
-      out.push({ label: `${method} ${template} hostile body #${n}`, request: { method: method as InjectOptions['method'], url: `${mount}${fill(['x'])}`, headers: { ...auth, 'content-type': body.contentType }, payload: body.payload } }),
+      out.push({ label: `${method} ${template} hostile body #${n}`, request: { method: method as InjectOptions['method'], url, headers: { ...auth(url, body.payload), 'content-type': body.contentType }, payload: body.payload } }),
     );
   }
   return out;
@@ -59,11 +68,12 @@ describe('fuzzing every vendor route', () => {
     const failures: string[] = [];
     for (const vendor of t.runtime.vendors) {
       const profile = PROFILES[vendor.id]!;
+      await profile.prepare?.((opts) => t.app.inject(opts));
       const doc = vendorOpenApi(t.app, vendor);
       const routes = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => Object.keys(item as object).map((m) => [m.toUpperCase(), path] as const));
       routes.push(['GET', '/no/such/route'], ['DELETE', '/no/such/..%2F..%2Fetc%2Fpasswd']);
       for (const [method, template] of routes) {
-        for (const c of casesFor(vendor.mount, method, template, profile.auth())) {
+        for (const c of casesFor(vendor.mount, method, template, profile)) {
           const before = stateOf();
           const res = await t.app.inject(c.request);
           cases++;
@@ -85,6 +95,8 @@ describe('fuzzing every vendor route', () => {
     }
     const perVendor = t.runtime.vendors.map((v) => `${v.id} ${failures.filter((f) => f.startsWith(`${v.id} `)).length}`).join(', ');
     console.log(`fuzz: ${cases} cases across ${t.runtime.vendors.length} vendors, ${failures.length} failures (${perVendor})`);
+    // No input may reach Object.prototype (e.g. `__proto__[x]=1` in a nested query parser).
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_KEYS);
     expect(failures.filter((f) => f.startsWith(process.env.FUZZ_ONLY ?? "")).slice(0, 20)).toEqual([]);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import type { VendorErrorModel } from '../../core/vendor.js';
 export const catalogue = new ErrorCatalogue(
   {
     bad_request: { status: 400, message: 'Invalid request' },
+    payload_too_large: { status: 413, message: 'Request body is too large' }, // [I] what a fronting proxy would answer, in the vendor's shape
     missing_authorization: { status: 403, message: 'Missing request signature' },
     malformed_authorization: { status: 403, message: 'Malformed request signature' },
     unknown_credential: { status: 403, message: 'Invalid API key' },
@@ -53,7 +54,7 @@ export const errorModel: VendorErrorModel = {
       case 'validation':
         return catalogue.error('bad_request', problem.issues, `Invalid request: ${describeIssues(problem)}`);
       case 'body_too_large':
-        return catalogue.error('bad_request', undefined, 'Invalid request: body is too large');
+        return catalogue.error('payload_too_large', undefined, `Request body is too large: ${problem.message}`);
       case 'unsupported_media_type':
         return catalogue.error('bad_request', undefined, 'Invalid request: Content-Type must be application/json');
       case 'route_not_found':

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../core/secrets.js';
 
 /**
  * EXO2-HMAC-SHA256 request signatures (vendor notes §2.4; the spec's x-topic "API Request
@@ -78,9 +79,7 @@ export function computeSignature(secret: string, message: Buffer): string {
 }
 
 export function signaturesMatch(expected: string, given: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(given, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(given, expected);
 }
 
 /**

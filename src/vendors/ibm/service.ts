@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../core/secrets.js';
 import type { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { IdSource } from '../../core/ids.js';
@@ -23,12 +23,6 @@ export interface IbmServiceDeps {
   ids: IdSource;
   /** Most keys one user may hold (IBM_KEY_LIMIT). */
   keyLimit: number;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return timingSafeEqual(a.length === b.length ? a : b, b) && a.length === b.length;
 }
 
 export function toCredential(row: CredentialRow): Credential {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { sameSecret } from '../../core/secrets.js';
 import type { VendorContext } from '../../core/vendor.js';
 import { catalogue } from './errors.js';
 import { ionosIds } from './ids.js';
@@ -62,7 +63,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
     const auth = parseAuthorization(request.headers.authorization);
     const credential =
       auth?.kind === 'bearer' ? store.bearer(ns, auth.token) : auth?.kind === 'basic' ? store.basic(ns, auth.username) : undefined;
-    if (!credential || (auth?.kind === 'basic' && credential.secret !== auth.password)) throw catalogue.error('paas-auth-1');
+    if (!credential || (auth?.kind === 'basic' && !sameSecret(auth.password, credential.secret ?? ''))) throw catalogue.error('paas-auth-1');
     const user = store.user(ns, credential.user_id);
     if (!user) throw catalogue.error('paas-auth-1');
     request.emulator.credential = credential.id;

@@ -8,6 +8,9 @@ export type Args = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Keys that would reach Object.prototype when assigned: never arguments, so dropped. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function decode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
@@ -26,10 +29,11 @@ export function parseRackQuery(raw: string): Args {
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
     const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
     if (!match) {
-      out[key] = value;
+      if (!UNSAFE_KEYS.has(key)) out[key] = value;
       continue;
     }
     const segments = [match[1]!, ...[...match[2]!.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]!)];
+    if (segments.some((seg) => UNSAFE_KEYS.has(seg))) continue;
     let node: Record<string, unknown> = out;
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i]!;
@@ -54,7 +58,7 @@ export function parseRackQuery(raw: string): Args {
 
 export function deepMerge(base: Args, over: Args): Args {
   const out: Args = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Args, v) : v;
+  for (const [k, v] of Object.entries(over)) if (!UNSAFE_KEYS.has(k)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Args, v) : v;
   return out;
 }
 

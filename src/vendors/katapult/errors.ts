@@ -39,6 +39,8 @@ export const catalogue = new ErrorCatalogue(
     missing_required_argument: { status: 400, message: 'A required argument has not been provided' },
     invalid_json_body: { status: 400, message: 'The JSON body provided with this request is invalid' },
     route_not_found: { status: 404, message: 'No route matches the request' },
+    // [I] Not an Apia code: a body over BODY_LIMIT is refused with 413 (what a fronting proxy does), in the vendor envelope.
+    request_too_large: { status: 413, message: 'The request body is too large' },
     unhandled_exception: { status: 500, message: 'An unhandled exception occurred' },
   },
   { 400: 'invalid_argument', 403: 'permission_denied', 404: 'object_not_found', 406: 'task_queueing_error', 422: 'validation_error', 429: 'rate_limit_reached', 500: 'unhandled_exception', 503: 'service_unavailable', 504: 'network_error' },
@@ -93,8 +95,8 @@ function fromProblem(problem: Problem): VendorError {
     case 'unsupported_media_type':
       return catalogue.error('invalid_json_body', { details: problem.message });
     case 'body_too_large':
-      // Katapult documents no size limit; the emulator refuses the body as unparseable (documented).
-      return catalogue.error('invalid_json_body', { details: problem.message });
+      // Katapult documents no size limit; the emulator answers 413 in the vendor envelope (documented).
+      return catalogue.error('request_too_large', { details: problem.message });
     case 'validation': {
       const issue = problem.issues?.[0];
       if (!issue) return invalidArgument(['request'], 'invalid_scalar', problem.message, [problem.message]);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sameSecret } from '../../core/secrets.js';
 import type { VendorContext } from '../../core/vendor.js';
 import { argumentSet, booleanArg, integerArg, lookup, stringArg, stringArrayArg, type Args } from './args.js';
 import { katapultError } from './errors.js';
@@ -371,7 +372,7 @@ export class KatapultService {
   /** Does this S3 key id / secret pair verify right now? (Only the latest generated secret does.) */
   verifyCredentials(ns: string, s3AccessKeyId: string, secret: string): boolean {
     const row = this.store.keyByS3Id.get(ns, s3AccessKeyId);
-    return row?.s3_secret_hash != null && row.s3_secret_hash === hashSecret(secret);
+    return row?.s3_secret_hash != null && sameSecret(hashSecret(secret), row.s3_secret_hash);
   }
 
   // ---------------------------------------------------------------- buckets (C1–C7)

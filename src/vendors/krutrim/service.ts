@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../../core/secrets.js';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
@@ -33,12 +34,6 @@ export interface AuthHeaders {
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
-
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 

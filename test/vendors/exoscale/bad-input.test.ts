@@ -63,10 +63,10 @@ describe('bad input gets {"message"} and changes nothing', () => {
     expect(await stateDump(t)).toBe(before);
   });
 
-  it('a huge body → 400, nothing created', async () => {
+  it('a huge body → 413 in the vendor shape, nothing created', async () => {
     const before = await stateDump(t);
     const res = await call('POST', '/access-key', { body: { name: 'x'.repeat(2 * 1024 * 1024) } });
-    expectVendorError(res, 400);
+    expectVendorError(res, 413);
     expect(res.body.message).toContain('too large');
     expect(await stateDump(t)).toBe(before);
   });

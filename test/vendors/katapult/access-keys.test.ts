@@ -228,7 +228,7 @@ describe('bad input changes nothing and gets the vendor envelope', () => {
     expectError(await call(t, 'POST', CREATE, { organization: 'emulator', object_storage_cluster: CLUSTER, properties: { name: 'x' } }), 400, 'invalid_argument');
     expectError(await call(t, 'POST', CREATE, { organization: ORG, object_storage_cluster: CLUSTER, properties: { name: { first: 'x' } } }), 400, 'invalid_argument');
     const huge = await createRaw(JSON.stringify({ organization: ORG, object_storage_cluster: CLUSTER, properties: { name: 'x'.repeat(2_000_000) } }));
-    expectError(huge, 400, 'invalid_json_body');
+    expectError(huge, 413, 'request_too_large');
     expect(await state()).toBe(before);
     const unknown = await create('extra', ORG, { colour: 'blue' });
     expect(unknown.statusCode).toBe(201);
