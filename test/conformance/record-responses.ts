@@ -1,0 +1,30 @@
+import { relative } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { Journal, type JournalEntry } from '../../src/core/journal.js';
+import { PACKAGE_ROOT } from '../../src/core/package-info.js';
+import { type RecordedResponse, writeFileRecord } from './lib/run-records.js';
+
+/**
+ * Vitest setup file (vitest.config.ts `setupFiles`): records every vendor response of this test file,
+ * as (vendor, method, operationId, status), for the coverage matrix's "covered by a test" column.
+ *
+ * It reads the request journal, which every vendor request passes through (src/http/vendor-plugin.ts
+ * `onResponse`), by wrapping `Journal.prototype.record` for this test file's module graph; the journal
+ * itself is unchanged. The file is written even when nothing was recorded, so the matrix can tell a full
+ * run from a filtered one.
+ */
+const responses = new Map<string, RecordedResponse>();
+const original = Journal.prototype.record;
+Journal.prototype.record = function record(this: Journal, entry: Omit<JournalEntry, 'seq'>) {
+  const r: RecordedResponse = { vendor: entry.vendor, method: entry.method, operation: entry.operation, status: entry.status };
+  responses.set(`${r.vendor} ${r.method} ${r.operation} ${r.status}`, r);
+  return original.call(this, entry);
+};
+
+const testPath = expect.getState().testPath;
+const file = testPath ? relative(PACKAGE_ROOT, testPath).split('\\').join('/') : 'unknown';
+writeFileRecord({ file, responses: [] });
+
+afterAll(() => {
+  writeFileRecord({ file, responses: [...responses.values()].sort((a, b) => `${a.vendor} ${a.operation} ${a.status}`.localeCompare(`${b.vendor} ${b.operation} ${b.status}`)) });
+});
