@@ -27,8 +27,11 @@ export interface VendorTable {
 
 /** How a vendor turns every failure into its own envelope. */
 export interface VendorErrorModel {
-  /** `x-emulator-fault` / rule value (vendor code or HTTP status) → error; undefined when unknown. */
-  fromFault(value: string): VendorError | undefined;
+  /**
+   * `x-emulator-fault` / rule value (vendor code or HTTP status) → error; undefined when unknown.
+   * `operation` is the route's operationId, so a bare status can become the code that operation documents.
+   */
+  fromFault(value: string, operation?: string): VendorError | undefined;
   /** Framework-level problems (bad JSON, validation, unknown route, body too large, …). */
   fromProblem(problem: Problem): VendorError;
   /** The exact wire form of an error: body and extra headers. The status is `err.status`. */

@@ -60,20 +60,15 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
 
     app.addHook('onRequest', async (request) => {
       const path = vendorPath(request, mount);
-      const effect = runtime.faults.apply({
-        vendor: vendor.id,
-        namespace: request.emulator.namespace,
-        method: request.method,
-        path,
-        operation: request.routeOptions.schema?.operationId,
-      });
+      const operation = request.routeOptions.schema?.operationId;
+      const effect = runtime.faults.apply({ vendor: vendor.id, namespace: request.emulator.namespace, method: request.method, path, operation });
       const headerDelay = Number(headerValue(request, DELAY_HEADER) ?? 0);
       const delayMs = Math.max(effect?.delayMs ?? 0, Number.isFinite(headerDelay) ? Math.min(Math.max(headerDelay, 0), MAX_HEADER_DELAY_MS) : 0);
       if (delayMs > 0) await sleep(delayMs);
       if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
       const forced = headerValue(request, FAULT_HEADER) ?? effect?.error;
       if (forced !== undefined) {
-        throw errors.fromFault(forced) ?? errors.fromProblem(problem('unknown_fault', 400, `Unknown ${FAULT_HEADER} value "${forced}" for ${vendor.id}: use one of its error codes or an HTTP status`, request, mount));
+        throw errors.fromFault(forced, operation) ?? errors.fromProblem(problem('unknown_fault', 400, `Unknown ${FAULT_HEADER} value "${forced}" for ${vendor.id}: use one of its error codes or an HTTP status`, request, mount));
       }
     });
 

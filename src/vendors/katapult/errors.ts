@@ -115,9 +115,45 @@ function fromProblem(problem: Problem): VendorError {
 
 export const ERROR_HEADERS = { 'x-api-schema': 'json-error', 'cache-control': 'no-cache', 'content-type': 'application/json' } as const;
 
+/** The error codes each operation documents (vendor notes §1.2), besides the auth errors every one has. */
+const ORG: KatapultErrorCode[] = ['organization_suspended', 'organization_not_activated', 'organization_not_found'];
+const ACCOUNT: KatapultErrorCode[] = ['object_storage_account_not_provisioned', 'object_storage_account_suspended', 'object_storage_account_not_found', 'object_storage_cluster_not_found', ...ORG, 'object_in_trash'];
+const BUCKET: KatapultErrorCode[] = ['object_storage_bucket_not_found', 'object_storage_cluster_not_found', 'object_in_trash', 'multiple_object_storage_buckets_found'];
+const KEY: KatapultErrorCode[] = ['object_storage_access_key_not_found'];
+const AUTH: KatapultErrorCode[] = ['missing_api_token', 'invalid_api_token', 'invalid_capabilities_token', 'unauthorized_network_for_api_token', 'scope_not_granted', 'permission_denied', 'rate_limit_reached', 'service_unavailable'];
+const OPERATION_ERRORS: Record<string, KatapultErrorCode[]> = {
+  'get:organization_object_storage_access_keys': [...ORG],
+  'post:organization_object_storage_object_storage_cluster_access_keys': [...ACCOUNT, 'validation_error'],
+  'get:object_storage_access_key': [...KEY],
+  'patch:object_storage_access_key': [...KEY, 'task_queueing_error', 'object_storage_provisioning_error', 'validation_error'],
+  'delete:object_storage_access_key': [...KEY, 'network_error'],
+  'post:object_storage_access_key_generate_credentials': [...KEY, 'task_queueing_error', 'object_storage_provisioning_error'],
+  'post:organization_object_storage_object_storage_cluster': [...ORG, 'object_storage_cluster_not_found', 'object_in_trash', 'task_queueing_error', 'validation_error'],
+  'get:organization_object_storage_object_storage_cluster': [...ACCOUNT],
+  'delete:organization_object_storage_object_storage_cluster': [...ACCOUNT, 'validation_error'],
+  'post:organization_object_storage_object_storage_cluster_buckets': [...ACCOUNT, 'validation_error'],
+  'get:object_storage_object_storage_cluster_bucket': [...BUCKET],
+  'patch:object_storage_object_storage_cluster_bucket': [...BUCKET, 'validation_error'],
+  'delete:object_storage_object_storage_cluster_bucket': [...BUCKET, 'object_storage_bucket_deletion_error', 'network_error'],
+  'post:object_storage_object_storage_cluster_bucket_presigned_url': [...BUCKET, 'validation_error', 'network_error'],
+  'post:object_storage_object_storage_cluster_bucket_revoke_presigned_urls': [...BUCKET, 'network_error'],
+  'get:object_storage_object_storage_cluster_bucket_object': [...BUCKET, 'object_not_found', 'network_error'],
+  'get:trash_object': ['trash_object_not_found'],
+  'delete:trash_object': ['trash_object_not_found', 'task_queueing_error'],
+  'post:trash_object_restore': ['trash_object_not_found', 'task_queueing_error'],
+};
+
+/** A bare status becomes the first code the operation documents with that status, so clients see a code they expect. */
+function codeForStatus(status: number, operation: string | undefined): KatapultErrorCode | undefined {
+  const documented = [...(operation ? OPERATION_ERRORS[operation] ?? [] : []), ...AUTH];
+  return documented.find((code) => catalogue.entry(code).status === status);
+}
+
 export const errorModel: VendorErrorModel = {
-  fromFault(value) {
-    const err = catalogue.fromFault(value);
+  fromFault(value, operation) {
+    const trimmed = value.trim();
+    const documented = /^\d{3}$/.test(trimmed) ? codeForStatus(Number(trimmed), operation) : undefined;
+    const err = documented ? catalogue.error(documented) : catalogue.fromFault(trimmed);
     if (!err) return undefined;
     return katapultError(err.code as KatapultErrorCode);
   },

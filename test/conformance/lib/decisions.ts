@@ -76,13 +76,6 @@ export const KNOWN_FINDINGS: KnownFinding[] = [
       "Apia reads arguments from the query string and the JSON body merged (notes §1.1), so any argument may come from either: the emulator's route schemas cannot require a body or query property, and the handler enforces the spec's required arguments itself (400 `missing_required_argument`)",
   },
   {
-    vendor: 'katapult',
-    kind: 'gap',
-    match: /^fault (403|404|406|422|500): .* \(fault \1\): .*must be equal to one of the allowed values/,
-    reason:
-      "`x-emulator-fault: <status>` picks one Katapult code per status whatever the operation (404 → `object_not_found`, 406 → `task_queueing_error`, 422 → `validation_error`, 500 → `unhandled_exception`, 403 → `permission_denied`), which the spec does not list for many operations; every listed code is reachable by `x-emulator-fault: <code>`. A fix needs the operation in `VendorErrorModel.fromFault` (foundation) or a per-operation choice in the Katapult vendor",
-  },
-  {
     vendor: 'exoscale',
     kind: 'gap',
     match: /^POST \/access-key: required body properties \[name\] differ from the vendor's \[\]/,
