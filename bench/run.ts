@@ -1,0 +1,439 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { PACKAGE_ROOT, PACKAGE_VERSION } from '../src/core/package-info.js';
+import { generateFixture } from '../scripts/fixture-generators.js';
+import { ROOT_KEY, ROOT_SECRET, sign } from '../test/vendors/exoscale/signer.js';
+import { closeClient, commandFor, mean, median, memoryOf, percentile, prng, request, startServer, timed, type Server, type ServerMode } from './lib.js';
+import { benchKeyId, seedKatapultKeys } from './seed-db.js';
+
+/**
+ * `npm run bench [-- --quick] [--out file.json] [--server dist|src] [--no-build] [--duration s] [--profile dir]`
+ *
+ * Measures, in one run on this machine, the emulator against a bare Fastify process started the same
+ * way (bench/baseline-server.mjs), and checks each measurement against the targets of issue 11.
+ * Prints a table and writes JSON (default bench/results/latest.json). BENCHMARKS.md explains it.
+ */
+const usage = 'usage: npm run bench -- [--quick] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>]';
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    server: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    profile: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (opts.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const mode: ServerMode = opts.server === 'src' ? 'src' : 'dist';
+if (opts.server !== undefined && opts.server !== 'src' && opts.server !== 'dist') {
+  console.error(usage);
+  process.exit(2);
+}
+const quick = opts.quick === true;
+const durationS = opts.duration !== undefined ? Number(opts.duration) : quick ? 1 : 5;
+const connections = opts.connections !== undefined ? Number(opts.connections) : 50;
+const outPath = resolve(opts.out ?? join(PACKAGE_ROOT, 'bench', 'results', 'latest.json'));
+const tmpDir = join(PACKAGE_ROOT, '.tmp', 'bench');
+
+/** Sizes: the targets' sizes in a full run; smaller in --quick (each row names the size it used). */
+const SIZES = {
+  startupRuns: quick ? 1 : 10,
+  resetKeys: 1000,
+  resetRuns: quick ? 3 : 30,
+  newNamespaceRuns: quick ? 5 : 50,
+  fixtureKeys: quick ? 10_000 : 100_000,
+  fixtureRuns: quick ? 1 : 3,
+  readsSmall: 1000,
+  readsLarge: quick ? 20_000 : 1_000_000,
+  readSamples: quick ? 200 : 5000,
+  readWarmup: quick ? 50 : 1000,
+  warmupS: quick ? Math.min(0.5, durationS) : 2,
+};
+
+/** The emulator's settings for every run: the defaults (auth, journal, rate limiting on), with limits too high to be reached. */
+const HIGH = 1_000_000_000;
+const EMULATOR_ENV: Record<string, string> = {
+  LOG_FORMAT: 'json',
+  RATE_LIMITS: ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'].map((v) => `${v}:${HIGH}`).join(','),
+  IONOS_KEY_LIMIT: '100000',
+};
+const BASELINE_ENV: Record<string, string> = {};
+const nodeFlags = (tag: string): string[] => (opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile), '--cpu-prof-name', `${tag}-${Date.now()}.cpuprofile`] : []);
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Row {
+  id: string;
+  measurement: string;
+  unit: string;
+  emulator: number;
+  baseline: number | null;
+  /** emulator / baseline (or value / target for absolute targets). */
+  ratio: number | null;
+  target: string;
+  pass: boolean;
+  note?: string;
+}
+
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function addRow(row: Row): void {
+  rows.push(row);
+  log(`  ${row.pass ? 'PASS' : 'MISS'} ${row.measurement}: ${fmt(row.emulator)} ${row.unit}${row.baseline !== null ? ` vs ${fmt(row.baseline)}` : ''} (${row.target})`);
+}
+
+function fmt(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '–';
+  if (Math.abs(n) >= 100) return n.toFixed(0);
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+// ---- load runs (autocannon) ------------------------------------------------------------------
+
+interface LoadSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  bytesPerResponse: number;
+}
+
+async function load(url: string, spec: LoadSpec, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url: url + spec.path,
+    method: spec.method,
+    headers: spec.headers ?? {},
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    connections,
+    duration: seconds,
+  });
+  const total = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.average,
+    requests: total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    bytesPerResponse: total > 0 ? result.throughput.total / total : 0,
+  };
+}
+
+interface Scenario {
+  id: string;
+  name: string;
+  kind: 'read' | 'create';
+  /** Prepares the emulator (namespaces, fixtures) and returns the request to repeat. */
+  setup(emulator: Server): Promise<LoadSpec>;
+}
+
+const IONOS_USER = '87f9a82e-b28d-49ed-9d04-fba2c0459cd3';
+const json = { 'content-type': 'application/json' };
+
+/** A fixture with `n` more IONOS keys for the default user (bench-only: exact counts for one caller's list). */
+function ionosKeys(n: number, seed = 0): Record<string, unknown> {
+  const hex = (i: number) => i.toString(16).padStart(12, '0');
+  return {
+    ionos: {
+      users: [{ userId: IONOS_USER, email: 'test@example.com', contractNumber: '11111111', administrative: true }],
+      accesskeys: Array.from({ length: n }, (_, i) => ({ id: `00000000-0000-4000-8${String(seed).padStart(3, '0')}-${hex(i + 1)}`, userId: IONOS_USER, description: `bench key ${i + 1}` })),
+    },
+  };
+}
+
+async function loadFixture(emulator: Server, namespace: string, doc: unknown): Promise<void> {
+  const res = await request(`${emulator.url}/_emulator/fixtures?namespace=${namespace}`, { method: 'POST', headers: json, body: JSON.stringify(doc) });
+  if (res.status !== 200) throw new Error(`loading a fixture into ${namespace}: ${res.status} ${res.body.slice(0, 500)}`);
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    id: 'katapult-get-key', name: 'Katapult get key', kind: 'read',
+    setup: async () => ({
+      method: 'GET',
+      path: `/katapult/core/v1/object_storage/access_keys/access_key?${encodeURIComponent('access_key[id]')}=objkey_EMULATOR00000001`,
+      headers: { authorization: 'Bearer katapult-test-token' },
+    }),
+  },
+  {
+    id: 'ionos-list-100', name: 'IONOS list of 100 keys', kind: 'read',
+    setup: async (emulator) => {
+      // The default user starts with 2 keys; 98 more make the default page (limit 100) exactly full.
+      await loadFixture(emulator, 'bench-ionos-list', ionosKeys(98));
+      const spec: LoadSpec = { method: 'GET', path: '/ns/bench-ionos-list/ionos/accesskeys', headers: { authorization: 'Bearer ionos-test-token' } };
+      const res = await request(emulator.url + spec.path, { headers: spec.headers! });
+      const items = (JSON.parse(res.body) as { items?: unknown[] }).items?.length;
+      if (res.status !== 200 || items !== 100) throw new Error(`IONOS list: ${res.status}, ${items} items (wanted 100)`);
+      return spec;
+    },
+  },
+  {
+    id: 'ionos-create', name: 'IONOS POST create', kind: 'create',
+    setup: async () => ({
+      method: 'POST', path: '/ns/bench-ionos-create/ionos/accesskeys',
+      headers: { authorization: 'Bearer ionos-test-token', ...json },
+      body: JSON.stringify({ properties: { description: 'bench' } }),
+    }),
+  },
+  {
+    id: 'exoscale-get-key', name: 'Exoscale signed GET', kind: 'read',
+    setup: async () => {
+      const path = `/exoscale/v2/access-key/${ROOT_KEY}`;
+      // Signed once by the tests' client-side signer (expires in 10 minutes); the server verifies every request.
+      return { method: 'GET', path, headers: { authorization: sign({ key: ROOT_KEY, secret: ROOT_SECRET, method: 'GET', url: path }) } };
+    },
+  },
+  {
+    id: 'kos-activate', name: 'KOS session activate', kind: 'create',
+    setup: async () => ({
+      method: 'POST', path: '/ns/bench-kos/krutrim/kos/v1/sessions/activate',
+      headers: { authorization: 'Bearer krutrim-test-key', 'x-region-id': 'In-Bangalore-1', ...json },
+      body: JSON.stringify({ accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' }),
+    }),
+  },
+];
+
+const TARGET = { read: 0.6, create: 0.4, p99: 3 };
+
+async function runScenario(scenario: Scenario, emulator: Server, baseline: Server): Promise<void> {
+  log(`• ${scenario.name}`);
+  const spec = await scenario.setup(emulator);
+  const probe = await request(emulator.url + spec.path, { method: spec.method, headers: spec.headers ?? {}, ...(spec.body !== undefined ? { body: spec.body } : {}) });
+  if (probe.status < 200 || probe.status >= 300) throw new Error(`${scenario.name}: ${probe.status} ${probe.body.slice(0, 500)}`);
+  const size = Buffer.byteLength(probe.body);
+  // The baseline answers the same method (and receives the same body) with a constant body of the same size.
+  const baseSpec: LoadSpec = { method: spec.method, path: `/bytes/${size}`, ...(spec.body !== undefined ? { body: spec.body, headers: json } : {}) };
+  await load(emulator.url, spec, SIZES.warmupS);
+  const emu = await load(emulator.url, spec, durationS);
+  await load(baseline.url, baseSpec, SIZES.warmupS);
+  const base = await load(baseline.url, baseSpec, durationS);
+  raw[scenario.id] = { bodyBytes: size, emulator: emu, baseline: base, request: { method: spec.method, path: spec.path } };
+  const bad = emu.non2xx + emu.errors > 0 ? `${emu.non2xx} non-2xx, ${emu.errors} errors of ${emu.requests}` : undefined;
+  const target = TARGET[scenario.kind];
+  const ratio = emu.rps / base.rps;
+  addRow({
+    id: `${scenario.id}.throughput`, measurement: `${scenario.name}: throughput (${size} B body)`, unit: 'req/s',
+    emulator: emu.rps, baseline: base.rps, ratio, target: `≥ ${target} × baseline`, pass: ratio >= target && !bad, ...(bad ? { note: bad } : {}),
+  });
+  // autocannon records whole milliseconds; a baseline p99 of 0 ms is counted as 1 ms.
+  const p99Ratio = emu.p99 / Math.max(1, base.p99);
+  addRow({
+    id: `${scenario.id}.p99`, measurement: `${scenario.name}: p99 latency (p50 ${fmt(emu.p50)} vs ${fmt(base.p50)} ms)`, unit: 'ms',
+    emulator: emu.p99, baseline: base.p99, ratio: p99Ratio, target: `≤ ${TARGET.p99} × baseline`, pass: p99Ratio <= TARGET.p99 && !bad,
+  });
+}
+
+// ---- start-up ----------------------------------------------------------------------------------
+
+async function startupComparison(): Promise<void> {
+  log('• start-up to healthy');
+  const emu: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < SIZES.startupRuns; i++) {
+    const e = await startServer('emulator', commandFor('emulator', mode), EMULATOR_ENV);
+    emu.push(e.startupMs);
+    await e.stop();
+    const b = await startServer('baseline', commandFor('baseline', mode), BASELINE_ENV);
+    base.push(b.startupMs);
+    await b.stop();
+  }
+  raw.startup = { emulatorMs: emu, baselineMs: base };
+  const ratio = median(emu) / median(base);
+  addRow({
+    id: 'startup', measurement: `start-up to healthy, default fixtures (median of ${SIZES.startupRuns})`, unit: 'ms',
+    emulator: median(emu), baseline: median(base), ratio, target: '≤ 1.5 × baseline', pass: ratio <= 1.5,
+  });
+}
+
+// ---- control plane: reset, new namespace, fixture load ------------------------------------------
+
+async function resetAndNamespaces(emulator: Server): Promise<void> {
+  log(`• reset of a ${SIZES.resetKeys}-key namespace`);
+  const doc = ionosKeys(SIZES.resetKeys, 1);
+  const times: number[] = [];
+  for (let i = 0; i < SIZES.resetRuns; i++) {
+    await loadFixture(emulator, 'bench-reset', doc);
+    times.push(await timed(`${emulator.url}/_emulator/reset?namespace=bench-reset`, { method: 'POST', expect: 204 }));
+  }
+  raw.reset = { keys: SIZES.resetKeys, ms: times };
+  addRow({
+    id: 'reset', measurement: `POST /_emulator/reset of a ${SIZES.resetKeys.toLocaleString('en')}-key namespace (median of ${SIZES.resetRuns})`, unit: 'ms',
+    emulator: median(times), baseline: null, ratio: median(times) / 10, target: '≤ 10 ms', pass: median(times) <= 10,
+  });
+
+  log('• a fresh namespace');
+  const path = `/katapult/core/v1/object_storage/access_keys/access_key?${encodeURIComponent('access_key[id]')}=objkey_EMULATOR00000001`;
+  const headers = { authorization: 'Bearer katapult-test-token' };
+  const fresh: number[] = [];
+  const warm: number[] = [];
+  const tag = Date.now().toString(36);
+  for (let i = 0; i < SIZES.newNamespaceRuns; i++) {
+    fresh.push(await timed(`${emulator.url}/ns/bench-new-${tag}-${i}${path}`, { headers }));
+    warm.push(await timed(`${emulator.url}/ns/bench-new-${tag}-${i}${path}`, { headers }));
+  }
+  for (let i = 0; i < SIZES.newNamespaceRuns; i++) await request(`${emulator.url}/_emulator/reset?namespace=bench-new-${tag}-${i}`, { method: 'POST' });
+  raw.newNamespace = { freshMs: fresh, sameRequestExistingNamespaceMs: warm };
+  addRow({
+    id: 'new-namespace', measurement: `first request in a fresh namespace (creates + seeds it; median of ${SIZES.newNamespaceRuns})`, unit: 'ms',
+    emulator: median(fresh), baseline: null, ratio: median(fresh) / 5, target: '≤ 5 ms', pass: median(fresh) <= 5,
+    note: `the same request in an existing namespace: ${fmt(median(warm))} ms`,
+  });
+
+  log(`• loading a generated fixture of ${SIZES.fixtureKeys} keys`);
+  const generated = generateFixture({ keys: SIZES.fixtureKeys });
+  const covered = Object.values(generated.keys).reduce((a, b) => a + b, 0);
+  // Until every vendor has a generator (scripts/fixture-generators.ts), the missing share is IONOS keys of the default user.
+  const usable = covered === SIZES.fixtureKeys;
+  const body = JSON.stringify(usable ? generated.document : ionosKeys(SIZES.fixtureKeys, 2));
+  const loads: number[] = [];
+  for (let i = 0; i < SIZES.fixtureRuns; i++) {
+    const ns = `bench-fixture-${tag}-${i}`;
+    loads.push(await timed(`${emulator.url}/_emulator/fixtures?namespace=${ns}`, { method: 'POST', headers: json, body }));
+    await timed(`${emulator.url}/_emulator/reset?namespace=${ns}`, { method: 'POST', expect: 204 });
+  }
+  const source = usable ? `generateFixture(): ${Object.entries(generated.keys).map(([v, n]) => `${v} ${n}`).join(', ')}` : 'bench IONOS keys (no generator in scripts/fixture-generators.ts yet)';
+  raw.fixtureLoad = { keys: SIZES.fixtureKeys, bytes: Buffer.byteLength(body), source, ms: loads };
+  const m = median(loads);
+  addRow({
+    id: 'fixture-load', measurement: `POST /_emulator/fixtures of ${SIZES.fixtureKeys.toLocaleString('en')} keys (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB JSON; median of ${SIZES.fixtureRuns})`, unit: 'ms',
+    emulator: m, baseline: null, ratio: m / 3000, target: '≤ 3000 ms', pass: m <= 3000, note: source,
+  });
+}
+
+// ---- read latency at 1,000 vs 1,000,000 keys -------------------------------------------------------
+
+async function readLatency(keys: number): Promise<{ medianMs: number; meanMs: number; p99Ms: number; peakRssMb: number | undefined }> {
+  mkdirSync(tmpDir, { recursive: true });
+  const file = join(tmpDir, `reads-${keys}.sqlite`);
+  const t0 = Date.now();
+  seedKatapultKeys(file, keys);
+  log(`  seeded ${keys} Katapult keys in ${Date.now() - t0} ms`);
+  const emulator = await startServer(`emulator (${keys} keys)`, commandFor('emulator', mode, nodeFlags(`reads-${keys}`)), { ...EMULATOR_ENV, DB_PATH: file });
+  try {
+    const random = prng(11);
+    const headers = { authorization: 'Bearer katapult-test-token' };
+    const url = () => `${emulator.url}/katapult/core/v1/object_storage/access_keys/access_key?${encodeURIComponent('access_key[id]')}=${benchKeyId(1 + Math.floor(random() * keys))}`;
+    for (let i = 0; i < SIZES.readWarmup; i++) await timed(url(), { headers });
+    const times: number[] = [];
+    for (let i = 0; i < SIZES.readSamples; i++) times.push(await timed(url(), { headers }));
+    return { medianMs: median(times), meanMs: mean(times), p99Ms: percentile(times, 99), peakRssMb: memoryOf(emulator.process.pid)?.peakMb };
+  } finally {
+    closeClient();
+    await emulator.stop();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+}
+
+async function readLatencyComparison(): Promise<void> {
+  log(`• read latency, ${SIZES.readsSmall} vs ${SIZES.readsLarge} keys stored`);
+  const small = await readLatency(SIZES.readsSmall);
+  const large = await readLatency(SIZES.readsLarge);
+  raw.readLatency = { small: { keys: SIZES.readsSmall, ...small }, large: { keys: SIZES.readsLarge, ...large }, samples: SIZES.readSamples };
+  const ratio = large.medianMs / small.medianMs;
+  addRow({
+    id: 'read-latency-scale', measurement: `Katapult get key latency, ${SIZES.readsLarge.toLocaleString('en')} vs ${SIZES.readsSmall.toLocaleString('en')} keys stored (median of ${SIZES.readSamples} sequential random reads)`, unit: 'ms',
+    emulator: large.medianMs, baseline: small.medianMs, ratio, target: '≤ 1.3 × (at 1,000 keys)', pass: ratio <= 1.3,
+    note: `mean ${fmt(large.meanMs)} vs ${fmt(small.meanMs)} ms, p99 ${fmt(large.p99Ms)} vs ${fmt(small.p99Ms)} ms`,
+  });
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
+  };
+}
+
+function table(): string {
+  const header = ['measurement', 'emulator', 'baseline', 'ratio', 'target', 'result'];
+  const body = rows.map((r) => [
+    r.measurement + (r.note ? ` [${r.note}]` : ''),
+    `${fmt(r.emulator)} ${r.unit}`,
+    r.baseline === null ? '–' : `${fmt(r.baseline)} ${r.unit}`,
+    r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`,
+    r.target,
+    r.pass ? 'PASS' : 'MISS',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (mode === 'dist' && !opts['no-build']) {
+    log('• npm run build');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  log(`accesskey-emulator ${PACKAGE_VERSION} bench (${quick ? 'quick' : 'full'}; ${mode}; ${connections} connections × ${durationS} s per load run)`);
+
+  await startupComparison();
+
+  const emulator = await startServer('emulator', commandFor('emulator', mode, nodeFlags('load')), EMULATOR_ENV);
+  const baseline = await startServer('baseline', commandFor('baseline', mode), BASELINE_ENV);
+  try {
+    for (const scenario of SCENARIOS) await runScenario(scenario, emulator, baseline);
+    const mem = memoryOf(emulator.process.pid);
+    const baseMem = memoryOf(baseline.process.pid);
+    raw.rss = { emulator: mem, baseline: baseMem };
+    if (mem) {
+      addRow({
+        id: 'rss', measurement: 'peak RSS of the emulator during the load runs (VmHWM)', unit: 'MB',
+        emulator: mem.peakMb, baseline: baseMem?.peakMb ?? null, ratio: mem.peakMb / 150, target: '≤ 150 MB', pass: mem.peakMb <= 150,
+      });
+    }
+    await resetAndNamespaces(emulator);
+    (raw.rss as Record<string, unknown>).emulatorAfterFixtureLoads = memoryOf(emulator.process.pid);
+  } finally {
+    closeClient();
+    await emulator.stop();
+    await baseline.stop();
+  }
+
+  await readLatencyComparison();
+
+  const result = {
+    version: PACKAGE_VERSION, mode: quick ? 'quick' : 'full', server: mode, connections, durationS,
+    date: new Date().toISOString(), elapsedS: Math.round((Date.now() - started) / 1000), machine: machine(),
+    rows, raw,
+  };
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, JSON.stringify(result, null, 2) + '\n');
+  const m = machine();
+  console.log(`\naccesskey-emulator ${PACKAGE_VERSION}, ${quick ? 'quick' : 'full'} run, ${m.cpu} × ${m.cores}, ${m.memoryGb} GB, ${m.node}, ${connections} connections × ${durationS} s\n`);
+  console.log(table());
+  const missed = rows.filter((r) => !r.pass).length;
+  console.log(`\n${rows.length - missed} of ${rows.length} targets hold${missed ? `, ${missed} missed` : ''}. JSON: ${outPath}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
