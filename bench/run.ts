@@ -17,10 +17,12 @@ import { benchKeyId, seedKatapultKeys } from './seed-db.js';
  * way (bench/baseline-server.mjs), and checks each measurement against the targets of issue 11.
  * Prints a table and writes JSON (default bench/results/latest.json). BENCHMARKS.md explains it.
  */
-const usage = 'usage: npm run bench -- [--quick] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>]';
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>]';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    /** For test/bench-smoke.test.ts: every row, on the smallest sizes; the numbers mean nothing. */
+    tiny: { type: 'boolean', default: false },
     out: { type: 'string' },
     server: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
@@ -39,26 +41,30 @@ if (opts.server !== undefined && opts.server !== 'src' && opts.server !== 'dist'
   console.error(usage);
   process.exit(2);
 }
-const quick = opts.quick === true;
-const durationS = opts.duration !== undefined ? Number(opts.duration) : quick ? 1 : 5;
-const connections = opts.connections !== undefined ? Number(opts.connections) : 50;
+const tiny = opts.tiny === true;
+const quick = opts.quick === true || tiny;
+const durationS = opts.duration !== undefined ? Number(opts.duration) : tiny ? 0.3 : quick ? 1 : 5;
+const connections = opts.connections !== undefined ? Number(opts.connections) : tiny ? 10 : 50;
 const outPath = resolve(opts.out ?? join(PACKAGE_ROOT, 'bench', 'results', 'latest.json'));
 const tmpDir = join(PACKAGE_ROOT, '.tmp', 'bench');
 
 /** Sizes: the targets' sizes in a full run; smaller in --quick (each row names the size it used). */
-const SIZES = {
-  startupRuns: quick ? 1 : 10,
-  resetKeys: 1000,
-  resetRuns: quick ? 3 : 30,
-  newNamespaceRuns: quick ? 5 : 50,
-  fixtureKeys: quick ? 10_000 : 100_000,
-  fixtureRuns: quick ? 1 : 3,
-  readsSmall: 1000,
-  readsLarge: quick ? 20_000 : 1_000_000,
-  readSamples: quick ? 200 : 5000,
-  readWarmup: quick ? 50 : 1000,
-  warmupS: quick ? Math.min(0.5, durationS) : 2,
-};
+const SIZES = tiny
+  ? { startupRuns: 0, resetKeys: 100, resetRuns: 2, newNamespaceRuns: 2, fixtureKeys: 1000, fixtureRuns: 1, readsSmall: 100, readsLarge: 2000, readSamples: 20, readWarmup: 5, warmupS: 0.1 }
+  : {
+    /** 0: the start-up of the servers used for the load runs is the only sample. */
+    startupRuns: quick ? 1 : 10,
+    resetKeys: 1000,
+    resetRuns: quick ? 3 : 30,
+    newNamespaceRuns: quick ? 5 : 50,
+    fixtureKeys: quick ? 10_000 : 100_000,
+    fixtureRuns: quick ? 1 : 3,
+    readsSmall: 1000,
+    readsLarge: quick ? 20_000 : 1_000_000,
+    readSamples: quick ? 200 : 5000,
+    readWarmup: quick ? 50 : 1000,
+    warmupS: quick ? Math.min(0.5, durationS) : 2,
+  };
 
 /** The emulator's settings for every run: the defaults (auth, journal, rate limiting on), with limits too high to be reached. */
 const HIGH = 1_000_000_000;
@@ -129,10 +135,13 @@ async function load(url: string, spec: LoadSpec, seconds: number): Promise<LoadR
     ...(spec.body !== undefined ? { body: spec.body } : {}),
     connections,
     duration: seconds,
+    // autocannon stops on its sampling tick (1 s by default): a finer tick for the sub-second --tiny runs.
+    ...(tiny ? { sampleInt: 50 } : {}),
   });
   const total = result.requests.total;
   return {
-    rps: result.requests.average,
+    // Completed requests over the run's wall time (autocannon's requests.average is per sampling tick).
+    rps: total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     mean: result.latency.average,
@@ -249,10 +258,8 @@ async function runScenario(scenario: Scenario, emulator: Server, baseline: Serve
 
 // ---- start-up ----------------------------------------------------------------------------------
 
-async function startupComparison(): Promise<void> {
+async function startupComparison(emu: number[] = [], base: number[] = []): Promise<void> {
   log('• start-up to healthy');
-  const emu: number[] = [];
-  const base: number[] = [];
   for (let i = 0; i < SIZES.startupRuns; i++) {
     const e = await startServer('emulator', commandFor('emulator', mode), EMULATOR_ENV);
     emu.push(e.startupMs);
@@ -264,7 +271,7 @@ async function startupComparison(): Promise<void> {
   raw.startup = { emulatorMs: emu, baselineMs: base };
   const ratio = median(emu) / median(base);
   addRow({
-    id: 'startup', measurement: `start-up to healthy, default fixtures (median of ${SIZES.startupRuns})`, unit: 'ms',
+    id: 'startup', measurement: `start-up to healthy, default fixtures (median of ${emu.length})`, unit: 'ms',
     emulator: median(emu), baseline: median(base), ratio, target: '≤ 1.5 × baseline', pass: ratio <= 1.5,
   });
 }
@@ -326,13 +333,27 @@ async function resetAndNamespaces(emulator: Server): Promise<void> {
 
 // ---- read latency at 1,000 vs 1,000,000 keys -------------------------------------------------------
 
-async function readLatency(keys: number): Promise<{ medianMs: number; meanMs: number; p99Ms: number; peakRssMb: number | undefined }> {
+interface ReadServer {
+  keys: number;
+  file: string;
+  emulator: Server;
+}
+
+async function startReadServer(keys: number): Promise<ReadServer> {
   mkdirSync(tmpDir, { recursive: true });
   const file = join(tmpDir, `reads-${keys}.sqlite`);
   const t0 = Date.now();
   seedKatapultKeys(file, keys);
   log(`  seeded ${keys} Katapult keys in ${Date.now() - t0} ms`);
-  const emulator = await startServer(`emulator (${keys} keys)`, commandFor('emulator', mode, nodeFlags(`reads-${keys}`)), { ...EMULATOR_ENV, DB_PATH: file });
+  return { keys, file, emulator: await startServer(`emulator (${keys} keys)`, commandFor('emulator', mode, nodeFlags(`reads-${keys}`)), { ...EMULATOR_ENV, DB_PATH: file }) };
+}
+
+async function stopReadServer({ emulator, file }: ReadServer): Promise<void> {
+  await emulator.stop();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+async function readLatency({ keys, emulator }: ReadServer): Promise<{ medianMs: number; meanMs: number; p99Ms: number; peakRssMb: number | undefined }> {
   try {
     const random = prng(11);
     const headers = { authorization: 'Bearer katapult-test-token' };
@@ -343,15 +364,20 @@ async function readLatency(keys: number): Promise<{ medianMs: number; meanMs: nu
     return { medianMs: median(times), meanMs: mean(times), p99Ms: percentile(times, 99), peakRssMb: memoryOf(emulator.process.pid)?.peakMb };
   } finally {
     closeClient();
-    await emulator.stop();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   }
 }
 
 async function readLatencyComparison(): Promise<void> {
   log(`• read latency, ${SIZES.readsSmall} vs ${SIZES.readsLarge} keys stored`);
-  const small = await readLatency(SIZES.readsSmall);
-  const large = await readLatency(SIZES.readsLarge);
+  // Both are started first (one seeds while the other starts), then measured one after the other.
+  const [smallServer, largeServer] = await Promise.all([startReadServer(SIZES.readsSmall), startReadServer(SIZES.readsLarge)]);
+  let small, large;
+  try {
+    small = await readLatency(smallServer);
+    large = await readLatency(largeServer);
+  } finally {
+    await Promise.all([stopReadServer(smallServer), stopReadServer(largeServer)]);
+  }
   raw.readLatency = { small: { keys: SIZES.readsSmall, ...small }, large: { keys: SIZES.readsLarge, ...large }, samples: SIZES.readSamples };
   const ratio = large.medianMs / small.medianMs;
   addRow({
@@ -392,13 +418,14 @@ async function main(): Promise<void> {
     log('• npm run build');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  log(`accesskey-emulator ${PACKAGE_VERSION} bench (${quick ? 'quick' : 'full'}; ${mode}; ${connections} connections × ${durationS} s per load run)`);
+  log(`accesskey-emulator ${PACKAGE_VERSION} bench (${tiny ? 'tiny' : quick ? 'quick' : 'full'}; ${mode}; ${connections} connections × ${durationS} s per load run)`);
 
-  await startupComparison();
+  if (SIZES.startupRuns > 0) await startupComparison();
 
   const emulator = await startServer('emulator', commandFor('emulator', mode, nodeFlags('load')), EMULATOR_ENV);
   const baseline = await startServer('baseline', commandFor('baseline', mode), BASELINE_ENV);
   try {
+    if (SIZES.startupRuns === 0) await startupComparison([emulator.startupMs], [baseline.startupMs]);
     for (const scenario of SCENARIOS) await runScenario(scenario, emulator, baseline);
     const mem = memoryOf(emulator.process.pid);
     const baseMem = memoryOf(baseline.process.pid);
@@ -420,14 +447,14 @@ async function main(): Promise<void> {
   await readLatencyComparison();
 
   const result = {
-    version: PACKAGE_VERSION, mode: quick ? 'quick' : 'full', server: mode, connections, durationS,
+    version: PACKAGE_VERSION, mode: tiny ? 'tiny' : quick ? 'quick' : 'full', server: mode, connections, durationS,
     date: new Date().toISOString(), elapsedS: Math.round((Date.now() - started) / 1000), machine: machine(),
     rows, raw,
   };
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, JSON.stringify(result, null, 2) + '\n');
   const m = machine();
-  console.log(`\naccesskey-emulator ${PACKAGE_VERSION}, ${quick ? 'quick' : 'full'} run, ${m.cpu} × ${m.cores}, ${m.memoryGb} GB, ${m.node}, ${connections} connections × ${durationS} s\n`);
+  console.log(`\naccesskey-emulator ${PACKAGE_VERSION}, ${tiny ? 'tiny' : quick ? 'quick' : 'full'} run, ${m.cpu} × ${m.cores}, ${m.memoryGb} GB, ${m.node}, ${connections} connections × ${durationS} s\n`);
   console.log(table());
   const missed = rows.filter((r) => !r.pass).length;
   console.log(`\n${rows.length - missed} of ${rows.length} targets hold${missed ? `, ${missed} missed` : ''}. JSON: ${outPath}`);
