@@ -26,8 +26,9 @@ describe('npm run bench -- --tiny', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'bench', 'run.ts'), '--tiny', '--server', 'src', '--out', out], {
       cwd: PACKAGE_ROOT, timeout: 60_000, maxBuffer: 10 * 1024 * 1024,
     });
-    const result = JSON.parse(readFileSync(out, 'utf8')) as { mode: string; machine: { cores: number }; rows: Array<Record<string, unknown>> };
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { mode: string; failures: unknown[]; machine: { cores: number }; rows: Array<Record<string, unknown>> };
     expect(result.mode).toBe('tiny');
+    expect(result.failures).toEqual([]);
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.rows.map((r) => r.id)).toEqual(EXPECTED_ROWS);
     for (const row of result.rows) {
