@@ -17,7 +17,7 @@ import { benchKeyId, seedKatapultKeys } from './seed-db.js';
  * way (bench/baseline-server.mjs), and checks each measurement against the targets of issue 11.
  * Prints a table and writes JSON (default bench/results/latest.json). BENCHMARKS.md explains it.
  */
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>]';
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>] [--only <scenario,…>] [--env NAME=value …]';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -29,6 +29,10 @@ const { values: opts } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     profile: { type: 'string' },
+    /** Only these load scenarios (comma-separated ids), nothing else: for profiling one of them. */
+    only: { type: 'string' },
+    /** Extra emulator settings, e.g. --env LOG_LEVEL=silent (repeatable): for experiments; the targets are for the defaults. */
+    env: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -72,6 +76,7 @@ const EMULATOR_ENV: Record<string, string> = {
   LOG_FORMAT: 'json',
   RATE_LIMITS: ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'].map((v) => `${v}:${HIGH}`).join(','),
   IONOS_KEY_LIMIT: '100000',
+  ...Object.fromEntries((opts.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
 };
 const BASELINE_ENV: Record<string, string> = {};
 const nodeFlags = (tag: string): string[] => (opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile), '--cpu-prof-name', `${tag}-${Date.now()}.cpuprofile`] : []);
@@ -454,14 +459,17 @@ async function main(): Promise<void> {
   }
   log(`accesskey-emulator ${PACKAGE_VERSION} bench (${tiny ? 'tiny' : quick ? 'quick' : 'full'}; ${mode}; ${connections} connections × ${durationS} s per load run)`);
 
-  if (SIZES.startupRuns > 0) await section('start-up', () => startupComparison());
+  const only = opts.only?.split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = only?.filter((id) => !SCENARIOS.some((sc) => sc.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (one of ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
+  if (SIZES.startupRuns > 0 && !only) await section('start-up', () => startupComparison());
 
   await section('load runs', async () => {
     const emulator = await startServer('emulator', commandFor('emulator', mode, nodeFlags('load')), EMULATOR_ENV);
     const baseline = await startServer('baseline', commandFor('baseline', mode), BASELINE_ENV);
     try {
-      if (SIZES.startupRuns === 0) await startupComparison([emulator.startupMs], [baseline.startupMs]);
-      for (const scenario of SCENARIOS) await section(scenario.name, () => runScenario(scenario, emulator, baseline));
+      if (SIZES.startupRuns === 0 && !only) await startupComparison([emulator.startupMs], [baseline.startupMs]);
+      for (const scenario of SCENARIOS.filter((sc) => !only || only.includes(sc.id))) await section(scenario.name, () => runScenario(scenario, emulator, baseline));
       const mem = memoryOf(emulator.process.pid);
       const baseMem = memoryOf(baseline.process.pid);
       raw.rss = { emulator: mem, baseline: baseMem };
@@ -471,18 +479,20 @@ async function main(): Promise<void> {
           emulator: mem.peakMb, baseline: baseMem?.peakMb ?? null, ratio: mem.peakMb / 150, target: '≤ 150 MB', pass: mem.peakMb <= 150,
         });
       }
-      await section('reset and namespaces', () => resetAndNamespaces(emulator));
+      if (!only) await section('reset and namespaces', () => resetAndNamespaces(emulator));
     } finally {
       closeClient();
       await emulator.stop();
       await baseline.stop();
     }
   });
-  await section('fixture load', fixtureLoad);
-  await section('read latency', readLatencyComparison);
+  if (!only) {
+    await section('fixture load', fixtureLoad);
+    await section('read latency', readLatencyComparison);
+  }
 
   const result = {
-    version: PACKAGE_VERSION, mode: tiny ? 'tiny' : quick ? 'quick' : 'full', server: mode, connections, durationS,
+    version: PACKAGE_VERSION, mode: tiny ? 'tiny' : quick ? 'quick' : 'full', server: mode, connections, durationS, emulatorEnv: EMULATOR_ENV,
     date: new Date().toISOString(), elapsedS: Math.round((Date.now() - started) / 1000), machine: machine(),
     rows, raw, failures,
   };
