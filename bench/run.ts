@@ -138,9 +138,22 @@ interface LoadResult {
   p99: number;
   mean: number;
   requests: number;
+  seconds: number;
   non2xx: number;
   errors: number;
   bytesPerResponse: number;
+}
+
+/** Rounds of one side added up: requests over time; the median round's p50, p99 and mean. */
+function combine(rounds: LoadResult[]): LoadResult & { rounds: LoadResult[] } {
+  const requests = rounds.reduce((a, r) => a + r.requests, 0);
+  const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
+  return {
+    rps: requests / seconds, requests, seconds,
+    p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), mean: median(rounds.map((r) => r.mean)),
+    non2xx: rounds.reduce((a, r) => a + r.non2xx, 0), errors: rounds.reduce((a, r) => a + r.errors, 0),
+    bytesPerResponse: median(rounds.map((r) => r.bytesPerResponse)), rounds,
+  };
 }
 
 async function load(url: string, spec: LoadSpec, seconds: number): Promise<LoadResult> {
@@ -162,6 +175,7 @@ async function load(url: string, spec: LoadSpec, seconds: number): Promise<LoadR
     p99: result.latency.p99,
     mean: result.latency.average,
     requests: total,
+    seconds: result.duration,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     bytesPerResponse: total > 0 ? result.throughput.total / total : 0,
@@ -253,9 +267,18 @@ async function runScenario(scenario: Scenario, emulator: Server, baseline: Serve
   // The baseline answers the same method (and receives the same body) with a constant body of the same size.
   const baseSpec: LoadSpec = { method: spec.method, path: `/bytes/${size}`, ...(spec.body !== undefined ? { body: spec.body, headers: json } : {}) };
   await load(emulator.url, spec, SIZES.warmupS);
-  const emu = await load(emulator.url, spec, durationS);
   await load(baseline.url, baseSpec, SIZES.warmupS);
-  const base = await load(baseline.url, baseSpec, durationS);
+  // Interleaved rounds of (at most) one second, emulator then baseline, so that a change in the
+  // machine's background load falls on both sides alike (the machine may be shared).
+  const rounds = Math.max(1, Math.round(durationS));
+  const emuRounds: LoadResult[] = [];
+  const baseRounds: LoadResult[] = [];
+  for (let i = 0; i < rounds; i++) {
+    emuRounds.push(await load(emulator.url, spec, durationS / rounds));
+    baseRounds.push(await load(baseline.url, baseSpec, durationS / rounds));
+  }
+  const emu = combine(emuRounds);
+  const base = combine(baseRounds);
   raw[scenario.id] = { bodyBytes: size, emulator: emu, baseline: base, request: { method: spec.method, path: spec.path } };
   const bad = emu.non2xx + emu.errors > 0 ? `${emu.non2xx} non-2xx, ${emu.errors} errors of ${emu.requests}` : undefined;
   const target = TARGET[scenario.kind];
