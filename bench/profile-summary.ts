@@ -51,10 +51,29 @@ for (const [id, t] of self) {
   perFunction.set(fn, (perFunction.get(fn) ?? 0) + t);
   perPlace.set(place, (perPlace.get(place) ?? 0) + t);
 }
-const show = (title: string, m: Map<string, number>) => {
+// Inclusive: the share of busy samples (not idle, not GC) with a frame of that package / file anywhere on the stack.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const onStack = new Map<string, number>();
+let busy = 0;
+profile.samples.forEach((id, i) => {
+  const fn = byId.get(id)!.callFrame.functionName;
+  if (fn === '(idle)' || fn === '(program)' || fn === '(garbage collector)') return;
+  const t = profile.timeDeltas[i] ?? 0;
+  busy += t;
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const url = byId.get(cur)!.callFrame.url;
+    if (url) seen.add(where(url));
+  }
+  for (const place of seen) onStack.set(place, (onStack.get(place) ?? 0) + t);
+});
+
+const show = (title: string, m: Map<string, number>, of = total) => {
   console.log(`\n${title}`);
-  for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / of).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`);
 };
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 show('self time by package / file', perPlace);
 show('self time by function', perFunction);
+show(`on the stack, share of the ${(busy / 1e6).toFixed(1)} s busy (not idle or GC)`, onStack, busy);
