@@ -5,6 +5,7 @@ import exoscale from './004-exoscale.js';
 import ibm from './005-ibm.js';
 import krutrim from './006-krutrim.js';
 import ionosSeqIndex from './007-ionos-seq-index.js';
+import ionosKeyCounts from './008-ionos-key-counts.js';
 
 /** The only place the order is defined. Append new migrations; never reorder. */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts];
