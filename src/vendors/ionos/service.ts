@@ -130,7 +130,8 @@ export class IonosService {
 
   // ---- views ----
 
-  private view(ns: string, caller: Caller, s: Settled, secret: string | null = null): AccessKeyRead {
+  /** `regions`: the namespace's region ids, read once per request (a list shares them across its items). */
+  private view(ns: string, caller: Caller, s: Settled, secret: string | null = null, regions: string[] = this.deps.store.regionIds(ns)): AccessKeyRead {
     const { row } = s;
     const { user } = caller;
     return {
@@ -148,7 +149,7 @@ export class IonosService {
         status: s.status,
         statusMessage: s.statusMessage,
         administrative: user.administrative === 1,
-        supportedRegions: this.deps.store.regionIds(ns),
+        supportedRegions: regions,
       },
       properties: {
         description: row.description,
@@ -183,11 +184,12 @@ export class IonosService {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.liveKeys(ns, caller.user.user_id).filter((s) => filter === undefined || s.row.access_key === filter || s.row.id === filter.toLowerCase());
+    const regions = this.deps.store.regionIds(ns);
     return {
       id: nameUuid(`ionos:accesskeys:${caller.user.contract_number}:${caller.user.user_id}`),
       type: 'collection',
       href: '/accesskeys',
-      items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s)),
+      items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s, null, regions)),
       offset,
       limit,
       _links: pageLinks('/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
