@@ -43,9 +43,16 @@ export interface Page {
   limit?: number | undefined;
 }
 
+/** The last time formatted: a key's created and modified times are mostly the same instant. */
+let lastIso: { ms: number; text: string } = { ms: Number.NaN, text: '' };
+
 /** UTC with a trailing Z and whole seconds: the Go SDK appends a Z when there is none. */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (ms === lastIso.ms) return lastIso.text;
+  // toISOString always ends in `.sssZ`: cut the milliseconds without a regular expression.
+  const text = `${new Date(ms).toISOString().slice(0, -5)}Z`;
+  lastIso = { ms, text };
+  return text;
 }
 
 interface Settled {
