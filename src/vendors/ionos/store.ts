@@ -74,6 +74,7 @@ export const ionosStore = perDatabase((db: Database) => {
     regions: db.prepare<[string], RegionRow>('SELECT id, position, version, endpoint, website, capability, storage_classes, location, metadata FROM ionos_regions WHERE namespace = ? ORDER BY position, id'),
     region: db.prepare<[string, string], RegionRow>('SELECT id, position, version, endpoint, website, capability, storage_classes, location, metadata FROM ionos_regions WHERE namespace = ? AND id = ?'),
     regionIds: db.prepare<[string], { id: string }>('SELECT id FROM ionos_regions WHERE namespace = ? ORDER BY position, id'),
+    keyRowCount: db.prepare<[string, string], { n: number }>('SELECT n FROM ionos_key_counts WHERE namespace = ? AND user_id = ?'),
     nextSeq: db.prepare<[string], { n: number }>('SELECT coalesce(max(seq), 0) + 1 AS n FROM ionos_accesskeys WHERE namespace = ?'),
     insertKey: db.prepare(
       `INSERT OR REPLACE INTO ionos_accesskeys (namespace, id, user_id, description, access_key, secret_key, phase, phase_since, fail_message, created_at, created_by_user_id, modified_at, modified_by_user_id, seq)
@@ -104,6 +105,8 @@ export const ionosStore = perDatabase((db: Database) => {
     regions: (ns: string) => s.regions.all(ns),
     region: (ns: string, id: string) => s.region.get(ns, id),
     regionIds: (ns: string) => s.regionIds.all(ns).map((r) => r.id),
+    /** Key rows of the user, live or not (an upper bound of the live ones), from the trigger-kept counter. */
+    keyRowCount: (ns: string, userId: string) => s.keyRowCount.get(ns, userId)?.n ?? 0,
     nextSeq: (ns: string) => s.nextSeq.get(ns)!.n,
     insertKey: (ns: string, k: AccessKeyRow) => s.insertKey.run({ namespace: ns, ...k }),
     key: (ns: string, id: string) => s.key.get(ns, id),
