@@ -17,7 +17,7 @@ import { benchKeyId, seedKatapultKeys } from './seed-db.js';
  * way (bench/baseline-server.mjs), and checks each measurement against the targets of issue 11.
  * Prints a table and writes JSON (default bench/results/latest.json). BENCHMARKS.md explains it.
  */
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>] [--only <scenario,…>] [--env NAME=value …]';
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--out <file.json>] [--server dist|src] [--no-build] [--duration <s>] [--connections <n>] [--profile <dir>] [--only <section|scenario,…>] [--env NAME=value …]';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     profile: { type: 'string' },
-    /** Only these load scenarios (comma-separated ids), nothing else: for profiling one of them. */
+    /** Only these sections (startup, reset, fixture, reads) and load scenarios (their ids), comma-separated. */
     only: { type: 'string' },
     /** Extra emulator settings, e.g. --env LOG_LEVEL=silent (repeatable): for experiments; the targets are for the defaults. */
     env: { type: 'string', multiple: true },
@@ -258,6 +258,9 @@ const SCENARIOS: Scenario[] = [
 
 const TARGET = { read: 0.6, create: 0.4, p99: 3 };
 
+/** The sections besides the load scenarios, for --only. */
+const SECTIONS = ['startup', 'reset', 'fixture', 'reads'];
+
 async function runScenario(scenario: Scenario, emulator: Server, baseline: Server): Promise<void> {
   log(`• ${scenario.name}`);
   const spec = await scenario.setup(emulator);
@@ -483,36 +486,37 @@ async function main(): Promise<void> {
   log(`accesskey-emulator ${PACKAGE_VERSION} bench (${tiny ? 'tiny' : quick ? 'quick' : 'full'}; ${mode}; ${connections} connections × ${durationS} s per load run)`);
 
   const only = opts.only?.split(',').map((id) => id.trim()).filter(Boolean);
-  const unknown = only?.filter((id) => !SCENARIOS.some((sc) => sc.id === id)) ?? [];
-  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (one of ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
-  if (SIZES.startupRuns > 0 && !only) await section('start-up', () => startupComparison());
+  const names = [...SECTIONS, ...SCENARIOS.map((sc) => sc.id)];
+  const unknown = only?.filter((id) => !names.includes(id)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (one of ${names.join(', ')})`);
+  const wanted = (id: string) => !only || only.includes(id);
+  const scenarios = SCENARIOS.filter((sc) => wanted(sc.id));
+  if (SIZES.startupRuns > 0 && wanted('startup')) await section('start-up', () => startupComparison());
 
-  await section('load runs', async () => {
+  if (scenarios.length > 0 || wanted('reset')) await section('load runs', async () => {
     const emulator = await startServer('emulator', commandFor('emulator', mode, nodeFlags('load')), EMULATOR_ENV);
     const baseline = await startServer('baseline', commandFor('baseline', mode), BASELINE_ENV);
     try {
-      if (SIZES.startupRuns === 0 && !only) await startupComparison([emulator.startupMs], [baseline.startupMs]);
-      for (const scenario of SCENARIOS.filter((sc) => !only || only.includes(sc.id))) await section(scenario.name, () => runScenario(scenario, emulator, baseline));
+      if (SIZES.startupRuns === 0 && wanted('startup')) await startupComparison([emulator.startupMs], [baseline.startupMs]);
+      for (const scenario of scenarios) await section(scenario.name, () => runScenario(scenario, emulator, baseline));
       const mem = memoryOf(emulator.process.pid);
       const baseMem = memoryOf(baseline.process.pid);
       raw.rss = { emulator: mem, baseline: baseMem };
-      if (mem) {
+      if (mem && scenarios.length > 0) {
         addRow({
           id: 'rss', measurement: 'peak RSS of the emulator during the load runs (VmHWM)', unit: 'MB',
           emulator: mem.peakMb, baseline: baseMem?.peakMb ?? null, ratio: mem.peakMb / 150, target: '≤ 150 MB', pass: mem.peakMb <= 150,
         });
       }
-      if (!only) await section('reset and namespaces', () => resetAndNamespaces(emulator));
+      if (wanted('reset')) await section('reset and namespaces', () => resetAndNamespaces(emulator));
     } finally {
       closeClient();
       await emulator.stop();
       await baseline.stop();
     }
   });
-  if (!only) {
-    await section('fixture load', fixtureLoad);
-    await section('read latency', readLatencyComparison);
-  }
+  if (wanted('fixture')) await section('fixture load', fixtureLoad);
+  if (wanted('reads')) await section('read latency', readLatencyComparison);
 
   const result = {
     version: PACKAGE_VERSION, mode: tiny ? 'tiny' : quick ? 'quick' : 'full', server: mode, connections, durationS, emulatorEnv: EMULATOR_ENV,
