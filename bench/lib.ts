@@ -179,3 +179,16 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * CPU time of a process's main thread so far, in ms (Linux /proc/<pid>/schedstat, nanoseconds; NaN
+ * elsewhere). Around a request it gives the server's own cost, which a busy machine does not inflate.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
