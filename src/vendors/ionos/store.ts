@@ -51,6 +51,10 @@ export interface AccessKeyRow {
   seq: number;
 }
 
+/** A stored key as reads return it: no namespace, and no secret (only create and renew show one, from memory). */
+export type StoredKeyRow = Omit<AccessKeyRow, 'secret_key'>;
+const STORED_KEY_COLUMNS = 'id, user_id, description, access_key, phase, phase_since, fail_message, created_at, created_by_user_id, modified_at, modified_by_user_id, seq';
+
 export const ionosStore = perDatabase((db: Database) => {
   const s = {
     insertUser: db.prepare<[string, string, string, string, string, number]>(
@@ -80,8 +84,8 @@ export const ionosStore = perDatabase((db: Database) => {
       `INSERT OR REPLACE INTO ionos_accesskeys (namespace, id, user_id, description, access_key, secret_key, phase, phase_since, fail_message, created_at, created_by_user_id, modified_at, modified_by_user_id, seq)
        VALUES (@namespace, @id, @user_id, @description, @access_key, @secret_key, @phase, @phase_since, @fail_message, @created_at, @created_by_user_id, @modified_at, @modified_by_user_id, @seq)`,
     ),
-    key: db.prepare<[string, string], AccessKeyRow>('SELECT * FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
-    keysOfUser: db.prepare<[string, string], AccessKeyRow>('SELECT * FROM ionos_accesskeys WHERE namespace = ? AND user_id = ? ORDER BY seq'),
+    key: db.prepare<[string, string], StoredKeyRow>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND id = ?`),
+    keysOfUser: db.prepare<[string, string], StoredKeyRow>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND user_id = ? ORDER BY seq`),
     setPhase: db.prepare<[Phase, number, string | null, string, string]>('UPDATE ionos_accesskeys SET phase = ?, phase_since = ?, fail_message = ? WHERE namespace = ? AND id = ?'),
     replaceKey: db.prepare<[string, Phase, number, string | null, number, string, string, string]>(
       'UPDATE ionos_accesskeys SET description = ?, phase = ?, phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?',
