@@ -3,7 +3,7 @@ import type { Transitions } from '../../core/transitions.js';
 import { catalogue } from './errors.js';
 import { nameUuid, type ionosIds } from './ids.js';
 import type { AccessKeyCreate, AccessKeyEnsure, AccessKeyRead, AccessKeyReadList, AccessKeyStatus, Links, RegionRead, RegionReadList } from './schemas.js';
-import type { AccessKeyRow, CredentialRow, IonosStore, RegionRow, UserRow } from './store.js';
+import type { AccessKeyRow, CredentialRow, IonosStore, RegionRow, StoredKeyRow, UserRow } from './store.js';
 
 /** IONOS access keys and regions: behaviour, no HTTP. */
 
@@ -56,7 +56,7 @@ export function isoTime(ms: number): string {
 }
 
 interface Settled {
-  row: AccessKeyRow;
+  row: StoredKeyRow;
   status: AccessKeyStatus;
   statusMessage: string | null;
 }
@@ -76,7 +76,7 @@ export class IonosService {
   // ---- lifecycle, computed on read ----
 
   /** The key's status now; settles finished transitions (undefined: the key is gone). */
-  private settle(ns: string, row: AccessKeyRow): Settled | undefined {
+  private settle(ns: string, row: StoredKeyRow): Settled | undefined {
     const { store, clock, transitions } = this.deps;
     const now = clock.now();
     switch (row.phase) {
