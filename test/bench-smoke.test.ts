@@ -33,7 +33,9 @@ describe('npm run bench -- --tiny', () => {
     expect(result.rows.map((r) => r.id)).toEqual(EXPECTED_ROWS);
     for (const row of result.rows) {
       expect(Number.isFinite(row.emulator), `${row.id} emulator`).toBe(true);
-      expect(row.emulator as number, `${row.id} emulator`).toBeGreaterThan(0);
+      // Latencies are whole milliseconds in autocannon: a p99 may be 0 on a fast machine.
+      if (String(row.id).endsWith('.p99')) expect(row.emulator as number).toBeGreaterThanOrEqual(0);
+      else expect(row.emulator as number, `${row.id} emulator`).toBeGreaterThan(0);
       if (row.baseline !== null) expect(row.baseline as number, `${row.id} baseline`).toBeGreaterThanOrEqual(0);
       expect(Number.isFinite(row.ratio), `${row.id} ratio`).toBe(true);
       expect(typeof row.pass).toBe('boolean');
