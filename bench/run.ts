@@ -11,7 +11,7 @@ import { closeClient, commandFor, mainThreadCpuMs, mean, median, memoryOf, perce
 import { benchKeyId, seedKatapultKeys } from './seed-db.js';
 
 /**
- * `npm run bench [-- --quick] [--out file.json] [--server dist|src] [--no-build] [--duration s] [--profile dir]`
+ * `npm run bench [-- --quick | --tiny] [options]` (see `usage` below and BENCHMARKS.md).
  *
  * Measures, in one run on this machine, the emulator against a bare Fastify process started the same
  * way (bench/baseline-server.mjs), and checks each measurement against the targets of issue 11.
