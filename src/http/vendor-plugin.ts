@@ -4,6 +4,7 @@ import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } f
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
 import type { VendorDefinition } from '../core/vendor.js';
 import type { Runtime } from '../runtime.js';
+import { acceptEmptyJsonBodies } from './json-body.js';
 import { DELAY_HEADER, FAULT_HEADER, NAMESPACE_HEADER } from './request-context.js';
 
 const MAX_HEADER_DELAY_MS = 60_000;
@@ -100,6 +101,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       return send(reply, errors.fromProblem(problem('route_not_found', 404, `No route matches '${vendorPath(request, mount)}' for ${request.method}`, request, mount)));
     });
 
+    acceptEmptyJsonBodies(app);
     await vendor.routes(app, runtime.ctx);
   };
 }

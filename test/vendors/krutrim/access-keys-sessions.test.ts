@@ -102,6 +102,12 @@ describe('access keys', () => {
     expect((await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${ACTIVE_KEY.accessKey}`, body: { otp: '123456' } })).statusCode).toBe(204);
   });
 
+  it('a delete with Content-Type: application/json and an empty body is a delete without otp', async () => {
+    const created = (await kos(t, { method: 'POST', path: '/kos/v1/access_keys', body: {} })).json();
+    expect((await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${created.access_key}`, body: '' })).statusCode).toBe(204);
+    expectError(await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${created.access_key}` }), 404, 'ACCESS_KEY_NOT_FOUND');
+  });
+
   it('deletes every key of the account with access_keys_all, then 404 "Access keys not found"', async () => {
     expect((await kos(t, { method: 'DELETE', path: '/internal/kos/v1/access_keys_all' })).statusCode).toBe(204);
     expect((await kos(t, { method: 'GET', path: '/kos/v1/access_keys' })).json()).toEqual([]);
