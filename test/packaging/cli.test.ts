@@ -61,9 +61,22 @@ describe('accesskey-emulator CLI', () => {
       const health = (await (await fetch(`${url}/_emulator/health`)).json()) as { vendors: string[] };
       expect(health.vendors).toEqual(['katapult', 'ionos']);
 
-      const served = await fetch(`${url}/ionos/unknown-path`);
-      expect(served.status).toBe(404);
-      expect(served.headers.get('content-type')).toMatch(/json/);
+      // Served: the well-known credentials of fixtures/default.json work, and a mount answers in its vendor's envelope.
+      const ionosKeys = await fetch(`${url}/ionos/accesskeys`, { headers: { authorization: 'Bearer ionos-test-token' } });
+      expect(ionosKeys.status).toBe(200);
+      expect(((await ionosKeys.json()) as { type: string }).type).toBe('collection');
+      // (IONOS answers a path it has no operation for with its own 400 paas-validation-1, not the root 404.)
+      const ionosUnknown = await fetch(`${url}/ionos/unknown-path`, { headers: { authorization: 'Bearer ionos-test-token' } });
+      expect(ionosUnknown.status).toBe(400);
+      expect((await ionosUnknown.json()) as unknown).toMatchObject({ httpStatus: 400, messages: [{ errorCode: 'paas-validation-1' }] });
+      const ionosAnonymous = await fetch(`${url}/ionos/accesskeys`);
+      expect(ionosAnonymous.status).toBe(401);
+      expect((await ionosAnonymous.json()) as unknown).toMatchObject({ httpStatus: 401 });
+      const katapultKey = await fetch(`${url}/katapult/core/v1/object_storage/access_keys/access_key?access_key%5Bid%5D=objkey_EMULATOR00000001`, { headers: { authorization: 'Bearer katapult-test-token' } });
+      expect(katapultKey.status).toBe(200);
+      expect(((await katapultKey.json()) as { object_storage_access_key: { id: string } }).object_storage_access_key.id).toBe('objkey_EMULATOR00000001');
+
+      // Not served: the root's 404 (the emulator's own envelope), naming the mounts that are served.
 
       const unserved = await fetch(`${url}/exoscale/v2/access-key`);
       expect(unserved.status).toBe(404);
