@@ -83,6 +83,19 @@ describe('authentication, scopes and rate limits', () => {
     // Other tokens have their own window.
     expect((await get('objkey_EMULATOR00000001')).statusCode).toBe(200);
   });
+
+  it('X-RateLimit headers also before a token is known (no token, unknown token, no route): a full default window', async () => {
+    const answers = [await get('objkey_x', {}), await get('objkey_x', auth('nope')), await t.app.inject({ method: 'GET', url: `${MOUNT}/object_storage/nothing` })];
+    expect(answers.map((r) => r.statusCode)).toEqual([400, 403, 404]);
+    for (const res of answers) expect([res.headers['x-ratelimit-permitted'], res.headers['x-ratelimit-remaining']]).toEqual(['1000', '1000']);
+    const limited = await buildTestApp({ env: { RATE_LIMITS: 'katapult:7' } });
+    try {
+      const res = await limited.app.inject({ method: 'GET', url: `${MOUNT}/object_storage/nothing` });
+      expect([res.headers['x-ratelimit-permitted'], res.headers['x-ratelimit-remaining']]).toEqual(['7', '7']);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe('access key lifecycle (clock-driven)', () => {
