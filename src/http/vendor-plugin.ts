@@ -63,8 +63,11 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const path = vendorPath(request, mount);
       const operation = request.routeOptions.schema?.operationId;
       const effect = runtime.faults.apply({ vendor: vendor.id, namespace: request.emulator.namespace, method: request.method, path, operation });
-      const headerDelay = Number(headerValue(request, DELAY_HEADER) ?? 0);
-      const delayMs = Math.max(effect?.delayMs ?? 0, Number.isFinite(headerDelay) ? Math.min(Math.max(headerDelay, 0), MAX_HEADER_DELAY_MS) : 0);
+      const delayText = headerValue(request, DELAY_HEADER);
+      if (delayText !== undefined && !/^\s*\d{1,9}\s*$/.test(delayText)) {
+        throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayText.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
+      }
+      const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayText ?? 0), MAX_HEADER_DELAY_MS));
       if (delayMs > 0) await sleep(delayMs);
       if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
       const forced = headerValue(request, FAULT_HEADER) ?? effect?.error;

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { openDatabase } from '../../src/db/open.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+const tempFile = () => join((dir = mkdtempSync(join(tmpdir(), 'ake-db-'))), 'state.sqlite');
+
+describe('the state database', () => {
+  it(':memory: stays in memory; a file database uses WAL, with foreign keys on', () => {
+    const memory = openDatabase(':memory:');
+    expect(memory.pragma('journal_mode', { simple: true })).toBe('memory');
+    memory.close();
+    const file = openDatabase(tempFile());
+    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(file.pragma('foreign_keys', { simple: true })).toBe(1);
+    file.close();
+  });
+
+  it('applies the migrations in order against user_version, once', () => {
+    const path = tempFile();
+    const first = openDatabase(path);
+    expect(first.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    first.prepare("INSERT INTO namespaces (name, created_at) VALUES ('kept', 0)").run();
+    first.close();
+    // Reopening applies nothing again: the row survives and the version is unchanged.
+    const again = openDatabase(path);
+    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(again.prepare("SELECT count(*) AS n FROM namespaces WHERE name = 'kept'").get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('takes a database part-way up to the current version, applying only the missing migrations', () => {
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database from a newer emulator, naming the versions', () => {
+    const path = tempFile();
+    const newer = new Database(path);
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    expect(() => openDatabase(path)).toThrow(`schema version ${MIGRATIONS.length + 1}, newer than this emulator knows (${MIGRATIONS.length})`);
+  });
+});
