@@ -12,13 +12,7 @@ export interface NotImplemented {
   reason: string;
 }
 
-export const NOT_IMPLEMENTED: NotImplemented[] = [
-  {
-    vendor: 'exoscale',
-    op: 'POST /iam-role/{}/assume',
-    reason: 'assume-iam-role is BETA and only in the 2026 document; issue 5 does not ask for it',
-  },
-];
+export const NOT_IMPLEMENTED: NotImplemented[] = [];
 
 /**
  * Known, accepted differences between an emulator response and the vendor's schema for it: the
