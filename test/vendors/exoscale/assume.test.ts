@@ -44,6 +44,9 @@ describe('assume-iam-role: POST /iam-role/{id}/assume', () => {
     expect((await call('GET', `/api-key/${res.body.key}`)).status).toBe(404);
     expect((await call('DELETE', `/api-key/${res.body.key}`)).status).toBe(404);
     expect(await stateDump(t)).not.toContain(res.body.secret);
+    const journal = await t.app.inject({ method: 'GET', url: '/_emulator/requests?vendor=exoscale' });
+    expect(journal.body).toContain('assume-iam-role');
+    expect(journal.body).not.toContain(res.body.secret);
     // Each call makes another key.
     const again = await call('POST', `/iam-role/${READONLY_ROLE}/assume`, { body: { ttl: 600 } });
     expect(again.body.key).not.toBe(res.body.key);
