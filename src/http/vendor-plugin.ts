@@ -64,7 +64,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const operation = request.routeOptions.schema?.operationId;
       const effect = runtime.faults.apply({ vendor: vendor.id, namespace: request.emulator.namespace, method: request.method, path, operation });
       const delayText = headerValue(request, DELAY_HEADER);
-      if (delayText !== undefined && !/^\s*\d{1,9}\s*$/.test(delayText)) {
+      if (delayText !== undefined && !/^\s*\d{0,9}\s*$/.test(delayText)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayText.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
       }
       const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayText ?? 0), MAX_HEADER_DELAY_MS));

@@ -27,6 +27,14 @@ export interface VendorProfile {
 
 let krutrimSession = '';
 
+/** Headers every vendor route reads or must ignore: the emulator's own and HTTP's. */
+export const SHARED_HEADERS = ['x-emulator-namespace', 'x-emulator-fault', 'x-emulator-delay', 'content-type', 'accept', 'x-emulator-token'];
+
+/** Headers only some vendors read (their auth or region selection), fuzzed on those vendors' routes. */
+export const VENDOR_HEADERS: Record<string, string[]> = {
+  krutrim: ['x-region-id', 'x-tier', 'x-account-id', 'x-session-token'],
+};
+
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export const PROFILES: Record<string, VendorProfile> = {
