@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// The container smoke (test/packaging/container.smoke.ts) builds the app and installs it as the Dockerfile
+// does: too slow for every `npm test`. It runs only when CONTAINER_SMOKE_INSTALL is set
+// (`npm run smoke:container`, `npm run smoke:container:npm-ci`; `.ci/run` runs the latter after `npm test`).
+const containerSmoke = process.env.CONTAINER_SMOKE_INSTALL
+  ? [{ extends: true, test: { name: 'container-smoke', include: ['test/**/*.smoke.ts'] } }]
+  : [];
+
 export default defineConfig({
   cacheDir: '.tmp/vite',
   test: {
@@ -16,6 +23,7 @@ export default defineConfig({
       { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: ['test/coverage-matrix.test.ts'] } },
       // Runs after every other test file (groupOrder), reading what they recorded: docs/coverage.md must be current.
       { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
+      ...containerSmoke,
     ],
   },
 });
