@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
+import { secretDigest } from '../../src/core/secrets.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import tokenDigests from '../../src/db/migrations/011-token-digests.js';
 import { openDatabase } from '../../src/db/open.js';
+import { buildTestApp } from '../helpers/build-app.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -53,5 +56,30 @@ describe('the state database', () => {
     newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     newer.close();
     expect(() => openDatabase(path)).toThrow(`schema version ${MIGRATIONS.length + 1}, newer than this emulator knows (${MIGRATIONS.length})`);
+  });
+
+  it('upgrades a file database from before the token digests: its bearer tokens still authenticate, found by digest', async () => {
+    const path = tempFile();
+    const before = MIGRATIONS.indexOf(tokenDigests);
+    const old = new Database(path);
+    for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
+    // A namespace with state, as an emulator of the previous version left it (no digest columns yet).
+    old.prepare("INSERT INTO namespaces (name, created_at) VALUES ('legacy', 0)").run();
+    old.prepare("INSERT INTO katapult_api_tokens (namespace, token, name, scopes, allowed_networks, rate_limit, expires_at) VALUES ('legacy', 'old-katapult-token', 'old', '[\"object_storage\"]', NULL, 100, NULL)").run();
+    old.close();
+
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT token_digest FROM katapult_api_tokens WHERE namespace = 'legacy'").get()).toEqual({ token_digest: secretDigest('old-katapult-token') });
+    const t = await buildTestApp({ db });
+    try {
+      const ns = { 'x-emulator-namespace': 'legacy' };
+      const katapult = (token: string) => t.app.inject({ method: 'GET', url: '/katapult/core/v1/object_storage/access_keys/access_key?access_key[id]=objkey_none', headers: { ...ns, authorization: `Bearer ${token}` } });
+      expect((await katapult('old-katapult-token')).json().error.code).toBe('object_storage_access_key_not_found');
+      expect((await katapult('katapult-test-token')).json().error.code).toBe('invalid_api_token');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * Bearer credentials presented alone (no identifier beside them) are found by their SHA-256 digest
+ * (`secretDigest`, src/core/secrets.ts), never by an SQL equality on the secret itself: each table
+ * gets a `*_digest` column with a unique (namespace, digest) index, filled here from the stored values
+ * by `secret_digest()`, which `migrate()` registers on the connection. The values are kept (and
+ * compared with `sameSecret` after the lookup) where the vendor needs them back.
+ * Numbered 011 because branch perf adds 007–009 and main has 010: this one comes last.
+ */
+export default `
+-- Katapult API tokens (Authorization: Bearer <token>).
+ALTER TABLE katapult_api_tokens ADD COLUMN token_digest TEXT;
+UPDATE katapult_api_tokens SET token_digest = secret_digest(token);
+CREATE UNIQUE INDEX katapult_api_tokens_digest ON katapult_api_tokens (namespace, token_digest);
+`;
