@@ -67,17 +67,28 @@ describe('the state database', () => {
     // A namespace with state, as an emulator of the previous version left it (no digest columns yet).
     old.prepare("INSERT INTO namespaces (name, created_at) VALUES ('legacy', 0)").run();
     old.prepare("INSERT INTO katapult_api_tokens (namespace, token, name, scopes, allowed_networks, rate_limit, expires_at) VALUES ('legacy', 'old-katapult-token', 'old', '[\"object_storage\"]', NULL, 100, NULL)").run();
+    old.prepare("INSERT INTO ionos_users (namespace, user_id, email, contract_number, canonical_user_id, administrative) VALUES ('legacy', 'u1', 'u1@example.com', '1', 'c1', 0)").run();
+    old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'bearer:old', 'bearer', NULL, 'old-ionos-token', 'u1', 100, 1)").run();
+    old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'basic:u1', 'basic', 'u1@example.com', 'pw', 'u1', 100, 1)").run();
     old.close();
 
     const db = openDatabase(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare("SELECT token_digest FROM katapult_api_tokens WHERE namespace = 'legacy'").get()).toEqual({ token_digest: secretDigest('old-katapult-token') });
+    expect(db.prepare("SELECT id, token_digest FROM ionos_credentials WHERE namespace = 'legacy' ORDER BY id").all()).toEqual([
+      { id: 'basic:u1', token_digest: null },
+      { id: 'bearer:old', token_digest: secretDigest('old-ionos-token') },
+    ]);
     const t = await buildTestApp({ db });
     try {
       const ns = { 'x-emulator-namespace': 'legacy' };
       const katapult = (token: string) => t.app.inject({ method: 'GET', url: '/katapult/core/v1/object_storage/access_keys/access_key?access_key[id]=objkey_none', headers: { ...ns, authorization: `Bearer ${token}` } });
       expect((await katapult('old-katapult-token')).json().error.code).toBe('object_storage_access_key_not_found');
       expect((await katapult('katapult-test-token')).json().error.code).toBe('invalid_api_token');
+      const ionos = (authorization: string) => t.app.inject({ method: 'GET', url: '/ionos/accesskeys', headers: { ...ns, authorization } });
+      expect((await ionos('Bearer old-ionos-token')).json()).toMatchObject({ items: [] });
+      expect((await ionos(`Basic ${Buffer.from('u1@example.com:pw').toString('base64')}`)).statusCode).toBe(200);
+      expect((await ionos('Bearer ionos-test-token')).statusCode).toBe(401);
     } finally {
       await t.close();
     }

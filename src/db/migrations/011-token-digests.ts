@@ -11,4 +11,10 @@ export default `
 ALTER TABLE katapult_api_tokens ADD COLUMN token_digest TEXT;
 UPDATE katapult_api_tokens SET token_digest = secret_digest(token);
 CREATE UNIQUE INDEX katapult_api_tokens_digest ON katapult_api_tokens (namespace, token_digest);
+
+-- IONOS bearer tokens (kind 'bearer'; basic credentials are found by username, their password compared with sameSecret).
+ALTER TABLE ionos_credentials ADD COLUMN token_digest TEXT;
+UPDATE ionos_credentials SET token_digest = secret_digest(secret) WHERE kind = 'bearer';
+DROP INDEX ionos_credentials_secret;
+CREATE UNIQUE INDEX ionos_credentials_token_digest ON ionos_credentials (namespace, token_digest);
 `;
