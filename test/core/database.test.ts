@@ -70,6 +70,11 @@ describe('the state database', () => {
     old.prepare("INSERT INTO ionos_users (namespace, user_id, email, contract_number, canonical_user_id, administrative) VALUES ('legacy', 'u1', 'u1@example.com', '1', 'c1', 0)").run();
     old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'bearer:old', 'bearer', NULL, 'old-ionos-token', 'u1', 100, 1)").run();
     old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'basic:u1', 'basic', 'u1@example.com', 'pw', 'u1', 100, 1)").run();
+    old.prepare("INSERT INTO krutrim_accounts (namespace, account_id, customer_id, name) VALUES ('legacy', '1', 'c1', 'legacy')").run();
+    old.prepare("INSERT INTO krutrim_api_keys (namespace, api_key, name, account_id, rate_limit) VALUES ('legacy', 'old-kos-key', 'old', '1', 100)").run();
+    old.prepare("INSERT INTO krutrim_regions (namespace, region_id, tier) VALUES ('legacy', 'In-Bangalore-1', 'standard')").run();
+    old.prepare(`INSERT INTO krutrim_sessions (namespace, session_id, session_token, refresh_token, access_key, account_id, region, tier, created_at, last_active_at, expires_at)
+      VALUES ('legacy', 's1', 'kst_old', 'ksr_old', 'KOSOLD', '1', 'In-Bangalore-1', 'standard', 0, 0, 9999999999999)`).run();
     old.close();
 
     const db = openDatabase(path);
@@ -79,6 +84,8 @@ describe('the state database', () => {
       { id: 'basic:u1', token_digest: null },
       { id: 'bearer:old', token_digest: secretDigest('old-ionos-token') },
     ]);
+    expect(db.prepare("SELECT key_digest FROM krutrim_api_keys WHERE namespace = 'legacy'").get()).toEqual({ key_digest: secretDigest('old-kos-key') });
+    expect(db.prepare("SELECT token_digest FROM krutrim_sessions WHERE namespace = 'legacy'").get()).toEqual({ token_digest: secretDigest('kst_old') });
     const t = await buildTestApp({ db });
     try {
       const ns = { 'x-emulator-namespace': 'legacy' };
@@ -89,6 +96,10 @@ describe('the state database', () => {
       expect((await ionos('Bearer old-ionos-token')).json()).toMatchObject({ items: [] });
       expect((await ionos(`Basic ${Buffer.from('u1@example.com:pw').toString('base64')}`)).statusCode).toBe(200);
       expect((await ionos('Bearer ionos-test-token')).statusCode).toBe(401);
+      const kos = (key: string, session = 'kst_old') => t.app.inject({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${session}`, headers: { ...ns, authorization: `Bearer ${key}` } });
+      expect((await kos('old-kos-key')).json()).toMatchObject({ isActive: true, accessKey: 'KOSOLD' });
+      expect((await kos('old-kos-key', 'kst_unknown')).statusCode).toBe(404);
+      expect((await kos('krutrim-test-key')).statusCode).toBe(401);
     } finally {
       await t.close();
     }

@@ -17,4 +17,13 @@ ALTER TABLE ionos_credentials ADD COLUMN token_digest TEXT;
 UPDATE ionos_credentials SET token_digest = secret_digest(secret) WHERE kind = 'bearer';
 DROP INDEX ionos_credentials_secret;
 CREATE UNIQUE INDEX ionos_credentials_token_digest ON ionos_credentials (namespace, token_digest);
+
+-- KOS API keys (Authorization: Bearer <api key>) and session tokens (x-session-token, /sessions/.../{token}).
+ALTER TABLE krutrim_api_keys ADD COLUMN key_digest TEXT;
+UPDATE krutrim_api_keys SET key_digest = secret_digest(api_key);
+CREATE UNIQUE INDEX krutrim_api_keys_digest ON krutrim_api_keys (namespace, key_digest);
+ALTER TABLE krutrim_sessions ADD COLUMN token_digest TEXT;
+UPDATE krutrim_sessions SET token_digest = secret_digest(session_token);
+DROP INDEX krutrim_sessions_token;
+CREATE UNIQUE INDEX krutrim_sessions_token_digest ON krutrim_sessions (namespace, token_digest);
 `;
