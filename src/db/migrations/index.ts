@@ -5,6 +5,7 @@ import exoscale from './004-exoscale.js';
 import ibm from './005-ibm.js';
 import krutrim from './006-krutrim.js';
 import exoscaleAssumedKeys from './010-exoscale-assumed-keys.js';
+import tokenDigests from './011-token-digests.js';
 
 /** The only place the order is defined. Append new migrations; never reorder. */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, exoscaleAssumedKeys];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, exoscaleAssumedKeys, tokenDigests];
