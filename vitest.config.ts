@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // does: too slow for every `npm test`. It runs only when CONTAINER_SMOKE_INSTALL is set
 // (`npm run smoke:container`, `npm run smoke:container:npm-ci`; `.ci/run` runs the latter after `npm test`).
 const containerSmoke = process.env.CONTAINER_SMOKE_INSTALL
-  ? [{ extends: true, test: { name: 'container-smoke', include: ['test/**/*.smoke.ts'] } }]
+  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/**/*.smoke.ts'] } }]
   : [];
 
 export default defineConfig({
