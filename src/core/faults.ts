@@ -79,6 +79,11 @@ export class FaultRules {
     return this.rules.length !== before;
   }
 
+  /** No rules: requests can skip matching altogether. */
+  isEmpty(): boolean {
+    return this.rules.length === 0;
+  }
+
   /** Finds what the rules do to this request, counting matches; the first firing error wins. */
   apply(req: FaultRequest): FaultEffect | undefined {
     let effect: FaultEffect | undefined;

@@ -53,8 +53,29 @@ function seededBytes(seed: string): (size: number) => Buffer {
   };
 }
 
+const POOL_SIZE = 16 * 1024;
+
+/**
+ * Crypto random bytes handed out from a 16 KiB pool: one randomBytes call per pool instead of one
+ * per id. An exhausted pool is replaced, never refilled, so every slice handed out stays as it was.
+ */
+function pooledRandomBytes(): (size: number) => Buffer {
+  let pool = randomBytes(POOL_SIZE);
+  let offset = 0;
+  return (size) => {
+    if (size > POOL_SIZE / 4) return randomBytes(size);
+    if (offset + size > POOL_SIZE) {
+      pool = randomBytes(POOL_SIZE);
+      offset = 0;
+    }
+    const out = pool.subarray(offset, offset + size);
+    offset += size;
+    return out;
+  };
+}
+
 export function createIdSource(seed?: string): IdSource {
-  const bytes = seed === undefined ? (size: number) => randomBytes(size) : seededBytes(seed);
+  const bytes = seed === undefined ? pooledRandomBytes() : seededBytes(seed);
   const generators = new Map<string, () => string>();
   const fromAlphabet = (alphabet: string, size: number): string => {
     const key = `${size}:${alphabet}`;

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } from '../core/errors.js';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
@@ -45,52 +44,71 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
 
     app.decorateRequest('emulator', null as never);
 
-    app.addHook('onRequest', async (request) => {
+    // Callback-style hooks: no promise per hook per request. A throw inside one reaches the error handler as before.
+    app.addHook('onRequest', (request, _reply, done) => {
+      // Namespace (created and seeded on first use).
       const namespace = request.raw.emulatorNamespace ?? headerValue(request, NAMESPACE_HEADER) ?? DEFAULT_NAMESPACE;
       request.emulator = { vendor: vendor.id, namespace };
       if (!NAMESPACE_PATTERN.test(namespace)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid emulator namespace "${namespace}": use 1–64 of A-Z a-z 0-9 _ . - starting with a letter or digit`, request, mount));
       }
       try {
-        runtime.namespaces.ensure(namespace);
+        runtime.namespaces.ensure(namespace); // a Set lookup once the namespace is known
       } catch (err) {
         if (err instanceof NamespaceLimitError) throw errors.fromProblem(problem('unavailable', 503, err.message, request, mount));
         throw err;
       }
-    });
 
-    app.addHook('onRequest', async (request) => {
-      const path = vendorPath(request, mount);
+      // Faults and delays: x-emulator-delay, x-emulator-fault, /_emulator/faults rules.
+      const delayHeader = headerValue(request, DELAY_HEADER);
+      const faultHeader = headerValue(request, FAULT_HEADER);
+      if (runtime.faults.isEmpty() && delayHeader === undefined && faultHeader === undefined) return done();
       const operation = request.routeOptions.schema?.operationId;
-      const effect = runtime.faults.apply({ vendor: vendor.id, namespace: request.emulator.namespace, method: request.method, path, operation });
-      const delayText = headerValue(request, DELAY_HEADER);
-      if (delayText !== undefined && !/^\s*\d{0,9}\s*$/.test(delayText)) {
-        throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayText.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
+      const effect = runtime.faults.isEmpty()
+        ? undefined
+        : runtime.faults.apply({ vendor: vendor.id, namespace, method: request.method, path: vendorPath(request, mount), operation });
+      if (delayHeader !== undefined && !/^\s*\d{0,9}\s*$/.test(delayHeader)) {
+        throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayHeader.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
       }
-      const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayText ?? 0), MAX_HEADER_DELAY_MS));
-      if (delayMs > 0) await sleep(delayMs);
-      if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
-      const forced = headerValue(request, FAULT_HEADER) ?? effect?.error;
-      if (forced !== undefined) {
-        throw errors.fromFault(forced, operation) ?? errors.fromProblem(problem('unknown_fault', 400, `Unknown ${FAULT_HEADER} value "${forced}" for ${vendor.id}: use one of its error codes or an HTTP status`, request, mount));
+      const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayHeader ?? 0), MAX_HEADER_DELAY_MS));
+      const finish = () => {
+        if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
+        const forced = faultHeader ?? effect?.error;
+        if (forced !== undefined) {
+          throw errors.fromFault(forced, operation) ?? errors.fromProblem(problem('unknown_fault', 400, `Unknown ${FAULT_HEADER} value "${forced}" for ${vendor.id}: use one of its error codes or an HTTP status`, request, mount));
+        }
+      };
+      if (delayMs <= 0) {
+        finish();
+        return done();
       }
+      setTimeout(() => {
+        try {
+          finish();
+        } catch (err) {
+          return done(err as Error);
+        }
+        done();
+      }, delayMs);
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const context = request.emulator;
-      const path = request.routeOptions.config?.sensitivePath ? (request.routeOptions.url ?? '').slice(mount.length) : vendorPath(request, mount);
+      const route = request.routeOptions;
+      const path = route.config?.sensitivePath ? (route.url ?? '').slice(mount.length) : vendorPath(request, mount);
       const entry = {
         time: new Date(runtime.clock.now()).toISOString(),
         namespace: context?.namespace ?? DEFAULT_NAMESPACE,
         vendor: vendor.id,
         method: request.method,
         path,
-        operation: request.routeOptions.schema?.operationId ?? null,
+        operation: route.schema?.operationId ?? null,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
       };
       runtime.journal.record(entry);
       request.log.info({ vendor: entry.vendor, namespace: entry.namespace, operation: entry.operation, method: entry.method, path, status: entry.status, durationMs: entry.durationMs }, 'request');
+      done();
     });
 
     app.setErrorHandler(async (err, request, reply) => {

@@ -163,14 +163,21 @@ export class ExoscaleService {
     }
   }
 
-  private allows(namespace: string, principal: Principal, operation: string, known = this.knownOperations(namespace)): boolean {
+  /**
+   * `known`: the namespace's known operations when the caller has them already; otherwise only
+   * this operation's tags are looked up, and only when needed (an unrestricted key needs none).
+   */
+  private allows(namespace: string, principal: Principal, operation: string, known?: Array<{ operation: string; tags: string[] }>): boolean {
     if (ALWAYS_ALLOWED.has(operation)) return true;
-    const tags = known.find((k) => k.operation === operation)?.tags ?? [];
+    const tagsOf = (): string[] => (known ? known.find((k) => k.operation === operation)?.tags : this.operationTags(namespace, operation)) ?? [];
     if (principal.kind === 'access-key') {
       const row = principal.row;
       if (!isRestricted(row)) return true;
-      return (row.operations ?? []).includes(operation) || (row.tags ?? []).some((tag) => tags.includes(tag));
+      if ((row.operations ?? []).includes(operation)) return true;
+      const tags = tagsOf();
+      return (row.tags ?? []).some((tag) => tags.includes(tag));
     }
+    const tags = tagsOf();
     const role = this.activeRole(namespace, principal.row.role_id);
     if (!role) return false;
     return policyAllows(role.policy, tags[0] ?? 'iam', operation);
@@ -263,6 +270,11 @@ export class ExoscaleService {
   }
 
   // ---- known operations ---------------------------------------------------------------------
+
+  /** One operation's tags as knownOperations() gives them: listed in the namespace, else IAM's. */
+  private operationTags(namespace: string, operation: string): string[] | undefined {
+    return this.store.knownOperationTags(namespace, operation) ?? (IAM_OPERATIONS.includes(operation as (typeof IAM_OPERATIONS)[number]) ? ['iam'] : undefined);
+  }
 
   knownOperations(namespace: string): Array<{ operation: string; tags: string[] }> {
     const listed = this.store.knownOperations(namespace);

@@ -106,6 +106,7 @@ export const exoscaleStore = perDatabase((db: Database) => {
 
     knownUpsert: db.prepare('INSERT INTO exoscale_known_operations (namespace, operation, tags, position) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, operation) DO UPDATE SET tags = excluded.tags'),
     knownCount: db.prepare('SELECT count(*) AS n FROM exoscale_known_operations WHERE namespace = ?'),
+    knownTags: db.prepare('SELECT tags FROM exoscale_known_operations WHERE namespace = ? AND operation = ?'),
     knownList: db.prepare('SELECT operation, tags FROM exoscale_known_operations WHERE namespace = ? ORDER BY position, operation'),
 
     accessKeyInsert: db.prepare('INSERT OR REPLACE INTO exoscale_access_keys (namespace, key, secret, name, version, tags, operations, resources, created_by, created_at, revoke_operation_id, revoked_at) VALUES (@namespace, @key, @secret, @name, @version, @tags, @operations, @resources, @created_by, @created_at, @revoke_operation_id, @revoked_at)'),
@@ -144,6 +145,11 @@ export const exoscaleStore = perDatabase((db: Database) => {
     upsertKnownOperation(namespace: string, operation: string, tags: string[]): void {
       const position = (s.knownCount.get(namespace) as { n: number }).n;
       s.knownUpsert.run(namespace, operation, JSON.stringify(tags), position);
+    },
+    /** The tags of one listed operation; undefined when the namespace does not list it. */
+    knownOperationTags(namespace: string, operation: string): string[] | undefined {
+      const r = s.knownTags.get(namespace, operation) as { tags: string } | undefined;
+      return r && (JSON.parse(r.tags) as string[]);
     },
     knownOperations(namespace: string): KnownOperationRow[] {
       return (s.knownList.all(namespace) as Array<{ operation: string; tags: string }>).map((r) => ({ operation: r.operation, tags: JSON.parse(r.tags) as string[] }));

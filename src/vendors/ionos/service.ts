@@ -3,7 +3,7 @@ import type { Transitions } from '../../core/transitions.js';
 import { catalogue } from './errors.js';
 import { nameUuid, type ionosIds } from './ids.js';
 import type { AccessKeyCreate, AccessKeyEnsure, AccessKeyRead, AccessKeyReadList, AccessKeyStatus, Links, RegionRead, RegionReadList } from './schemas.js';
-import type { AccessKeyRow, CredentialRow, IonosStore, RegionRow, UserRow } from './store.js';
+import type { AccessKeyRow, CredentialRow, IonosStore, RegionRow, StoredKeyRow, UserRow } from './store.js';
 
 /** IONOS access keys and regions: behaviour, no HTTP. */
 
@@ -43,13 +43,20 @@ export interface Page {
   limit?: number | undefined;
 }
 
+/** The last time formatted: a key's created and modified times are mostly the same instant. */
+let lastIso: { ms: number; text: string } = { ms: Number.NaN, text: '' };
+
 /** UTC with a trailing Z and whole seconds: the Go SDK appends a Z when there is none. */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (ms === lastIso.ms) return lastIso.text;
+  // toISOString always ends in `.sssZ`: cut the milliseconds without a regular expression.
+  const text = `${new Date(ms).toISOString().slice(0, -5)}Z`;
+  lastIso = { ms, text };
+  return text;
 }
 
 interface Settled {
-  row: AccessKeyRow;
+  row: StoredKeyRow;
   status: AccessKeyStatus;
   statusMessage: string | null;
 }
@@ -69,7 +76,7 @@ export class IonosService {
   // ---- lifecycle, computed on read ----
 
   /** The key's status now; settles finished transitions (undefined: the key is gone). */
-  private settle(ns: string, row: AccessKeyRow): Settled | undefined {
+  private settle(ns: string, row: StoredKeyRow): Settled | undefined {
     const { store, clock, transitions } = this.deps;
     const now = clock.now();
     switch (row.phase) {
@@ -108,6 +115,8 @@ export class IonosService {
 
   private enforceLimit(ns: string, caller: Caller): void {
     const limit = this.deps.keyLimit;
+    // Fewer rows than the limit: room for sure. Otherwise settle them and count the live ones.
+    if (this.deps.store.keyRowCount(ns, caller.user.user_id) < limit) return;
     if (this.liveKeys(ns, caller.user.user_id).length >= limit) {
       throw catalogue.error('paas-quota-1', undefined, `The maximum number of access keys per user (${limit}) has been reached`);
     }
@@ -128,7 +137,8 @@ export class IonosService {
 
   // ---- views ----
 
-  private view(ns: string, caller: Caller, s: Settled, secret: string | null = null): AccessKeyRead {
+  /** `regions`: the namespace's region ids, read once per request (a list shares them across its items). */
+  private view(ns: string, caller: Caller, s: Settled, secret: string | null = null, regions: string[] = this.deps.store.regionIds(ns)): AccessKeyRead {
     const { row } = s;
     const { user } = caller;
     return {
@@ -146,7 +156,7 @@ export class IonosService {
         status: s.status,
         statusMessage: s.statusMessage,
         administrative: user.administrative === 1,
-        supportedRegions: this.deps.store.regionIds(ns),
+        supportedRegions: regions,
       },
       properties: {
         description: row.description,
@@ -181,11 +191,12 @@ export class IonosService {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.liveKeys(ns, caller.user.user_id).filter((s) => filter === undefined || s.row.access_key === filter || s.row.id === filter.toLowerCase());
+    const regions = this.deps.store.regionIds(ns);
     return {
       id: nameUuid(`ionos:accesskeys:${caller.user.contract_number}:${caller.user.user_id}`),
       type: 'collection',
       href: '/accesskeys',
-      items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s)),
+      items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s, null, regions)),
       offset,
       limit,
       _links: pageLinks('/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),

@@ -30,8 +30,9 @@ export const katapult: VendorDefinition<KatapultFixture> = {
   ],
   fixture: {
     schema: fixtureSchema,
-    // Parsed again here: documents given to the runtime directly (tests) skip the loader's validation.
-    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, fixtureSchema.parse(data)),
+    // Every document reaching a seed was parsed once already (parseFixtureDocument: fixture files,
+    // RuntimeOptions.fixtures and POST /_emulator/fixtures), so the section is not parsed again.
+    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, data),
   },
   errors: errorModel,
   openapi: {

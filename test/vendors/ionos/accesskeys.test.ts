@@ -238,6 +238,35 @@ describe('the per-user key limit (IONOS_KEY_LIMIT, default 5)', () => {
     expect((await c.create('now fits')).statusCode).toBe(201);
   });
 
+  it('counts right after a namespace reset, a whole reset, a fixture load and a settled deletion', async () => {
+    const fill = async () => {
+      for (let i = 0; i < 3; i++) expect((await c.create(`k${i}`)).statusCode).toBe(201);
+      expectIonosError(await c.create('one too many'), 422, 'paas-quota-1');
+    };
+    await fill();
+    await t.app.inject({ method: 'POST', url: '/_emulator/reset?namespace=default' });
+    await fill();
+    await t.app.inject({ method: 'POST', url: '/_emulator/reset?namespace=default&vendor=ionos' });
+    await fill();
+    await t.app.inject({ method: 'POST', url: '/_emulator/reset' });
+    await fill();
+    // a fixture load adds keys the limit sees at once
+    await t.app.inject({ method: 'POST', url: '/_emulator/reset' });
+    const load = await t.app.inject({
+      method: 'POST', url: '/_emulator/fixtures?namespace=default',
+      payload: { ionos: { users: [{ userId: USER_ID, email: 'test@example.com', contractNumber: CONTRACT, administrative: true }], accesskeys: [{ id: UNKNOWN_ID, userId: USER_ID, description: 'loaded', status: 'AVAILABLE' }] } },
+    });
+    expect(load.statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await c.create(`k${i}`)).statusCode).toBe(201);
+    expectIonosError(await c.create('one too many'), 422, 'paas-quota-1');
+    // a settled deletion frees its slot for good (the count goes down with the row)
+    await c.del(UNKNOWN_ID);
+    t.clock.advance(DESTROYING_MS);
+    expect((await c.get(UNKNOWN_ID)).statusCode).toBe(404);
+    expect((await c.create('fits')).statusCode).toBe(201);
+    expectIonosError(await c.create('full again'), 422, 'paas-quota-1');
+  });
+
   it('is configurable', async () => {
     await t.close();
     t = await buildTestApp({ env: { IONOS_KEY_LIMIT: '2' } });
