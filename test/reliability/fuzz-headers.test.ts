@@ -5,7 +5,7 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN } from '../../src/core/namespaces.
 import { vendorOpenApi } from '../../src/http/openapi.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { HEADER_NEAR_MISSES, HOSTILE_HEADER_VALUES } from './hostile.js';
-import { PROFILES, SHARED_HEADERS, VENDOR_HEADERS } from './vendor-profiles.js';
+import { PROFILES, SHARED_HEADERS, VENDOR_HEADERS, envelopeProblems } from './vendor-profiles.js';
 
 /**
  * Every header a vendor reads gets hostile and near-miss values over the vendor's routes (the route
@@ -88,14 +88,7 @@ describe('fuzzing every header', () => {
           }
           if (res.statusCode >= 500 && !forced) problem('server error');
           if (res.statusCode >= 400) {
-            if (!/^application\/json/.test(String(res.headers['content-type']))) problem('error without a JSON content type');
-            let body: unknown;
-            try {
-              body = res.json();
-            } catch {
-              problem('error body is not JSON');
-            }
-            if (body !== undefined && !profile.isErrorEnvelope(body, res.statusCode)) problem('error not in the vendor envelope');
+            envelopeProblems(res, profile).forEach(problem);
             // Not a row written, except the seeding of a namespace first used by this request.
             const namesAfter = namespaceNames();
             const added = namesAfter.filter((n) => !namesBefore.includes(n));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorOpenApi } from '../../src/http/openapi.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { HOSTILE_BODIES, jsonBody, pathValue, queryString } from './hostile.js';
-import { PROFILES, type VendorProfile } from './vendor-profiles.js';
+import { PROFILES, type VendorProfile, envelopeProblems } from './vendor-profiles.js';
 
 /**
  * Every route of every vendor, from its generated OpenAPI document, gets hostile path parameters,
@@ -90,14 +90,7 @@ describe('fuzzing every vendor route', () => {
           const problem = (why: string) => failures.push(`${vendor.id} ${c.label}: ${why} (status ${res.statusCode}, body ${res.body.slice(0, 200)})`);
           if (res.statusCode >= 500) problem('server error');
           if (res.statusCode >= 400) {
-            if (!/^application\/json/.test(String(res.headers['content-type']))) problem('error without a JSON content type');
-            let body: unknown;
-            try {
-              body = res.json();
-            } catch {
-              problem('error body is not JSON');
-            }
-            if (body !== undefined && !profile.isErrorEnvelope(body, res.statusCode)) problem('error not in the vendor envelope');
+            envelopeProblems(res, profile).forEach(problem);
             if (totalChanges() !== writesBefore && stateOf() !== before) problem('a rejected request changed the state');
           }
         }

@@ -75,3 +75,17 @@ export const PROFILES: Record<string, VendorProfile> = {
     isErrorEnvelope: (b, status) => b?.fault?.status === status,
   },
 };
+
+/** What is wrong with an error answer's shape: a JSON content type, a JSON body, the vendor's envelope. */
+export function envelopeProblems(res: { statusCode: number; headers: Record<string, unknown>; body: string; json(): unknown }, profile: VendorProfile): string[] {
+  const problems: string[] = [];
+  if (!/^application\/json/.test(String(res.headers['content-type']))) problems.push('error without a JSON content type');
+  let body: unknown;
+  try {
+    body = res.json();
+  } catch {
+    problems.push('error body is not JSON');
+  }
+  if (body !== undefined && !profile.isErrorEnvelope(body, res.statusCode)) problems.push('error not in the vendor envelope');
+  return problems;
+}
