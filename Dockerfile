@@ -6,7 +6,7 @@
 #   build      dev dependencies + TypeScript compile (npm ci, npm run build)
 #   prod-deps  production dependencies only (npm ci --omit=dev)
 #   runtime    dist/src + production node_modules + fixtures; no sources, tests, dev deps or compilers
-# test/container-smoke.test.ts runs this file's CMD, ENV and HEALTHCHECK without a Docker engine.
+# test/packaging/container.smoke.ts runs this file's CMD, ENV and HEALTHCHECK without a Docker engine.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # better-sqlite3 compiles from source when no prebuilt binary can be fetched: python3, make, g++.

@@ -1,11 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+// The container smoke (test/packaging/container.smoke.ts) builds the app and installs it as the Dockerfile
+// does: too slow for every `npm test`. It runs only when CONTAINER_SMOKE_INSTALL is set
+// (`npm run smoke:container`, `npm run smoke:container:npm-ci`; `.ci/run` runs the latter after `npm test`).
+const containerSmoke = process.env.CONTAINER_SMOKE_INSTALL
+  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/**/*.smoke.ts'] } }]
+  : [];
+
 export default defineConfig({
   cacheDir: '.tmp/vite',
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files share one module graph per worker: the suite imports src/ a few times instead of once per
+    // file (about half the run time). Tests share no state through modules: each builds its own app.
+    isolate: false,
     // One directory per run for the coverage matrix, and a recorder of every vendor response (test/conformance/).
     globalSetup: ['test/conformance/global-setup.ts'],
     setupFiles: ['test/conformance/record-responses.ts'],
@@ -13,6 +23,7 @@ export default defineConfig({
       { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: ['test/coverage-matrix.test.ts'] } },
       // Runs after every other test file (groupOrder), reading what they recorded: docs/coverage.md must be current.
       { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
+      ...containerSmoke,
     ],
   },
 });

@@ -12,7 +12,15 @@ import { generateFixture } from './fixture-generators.js';
  * Writes a large fixture world, validated by the emulator's own fixture schemas before it is written.
  * Start the emulator on it with SEED=big.json (or load it with POST /_emulator/fixtures).
  */
-const usage = 'usage: npm run fixtures:generate -- --keys <n> --out <file> [--vendors katapult,ionos,…] [--seed <string>]';
+const usage = [
+  'usage: npm run fixtures:generate -- --keys <n> --out <file> [--vendors katapult,ionos,…] [--seed <string>]',
+  '  --keys <n>        access keys in all: spread evenly over the vendors (the first ones get one more when n does not divide)',
+  '  --out <file>      where to write the document (JSON, with a $schema for editors)',
+  `  --vendors <list>  the vendor sections to write (default: all of ${VENDOR_IDS.join(', ')})`,
+  '  --seed <string>   the same seed gives the same document (default: "fixtures:generate")',
+  "Each section is fixtures/default.json's tenants and credentials with generated keys in place of its sample keys;",
+  'start the emulator on it with SEED=<file>, or load it with POST /_emulator/fixtures.',
+].join('\n');
 let values;
 try {
   ({ values } = parseArgs({ options: { keys: { type: 'string' }, out: { type: 'string' }, vendors: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
@@ -41,6 +49,6 @@ try {
 }
 parseFixtureDocument(generated.document, values.out, Object.values(VENDORS));
 writeFileSync(values.out, JSON.stringify(generated.document) + '\n');
-for (const [vendor, n] of Object.entries(generated.keys)) console.log(`${vendor}: ${n} keys`);
+for (const [vendor, n] of Object.entries(generated.keys)) console.log(`${vendor}: ${n} ${n === 1 ? 'key' : 'keys'}`);
 if (generated.missing.length > 0) console.warn(`no generator yet for ${generated.missing.join(', ')} (scripts/fixture-generators.ts): left out`);
 console.log(`wrote ${values.out}`);

@@ -47,6 +47,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  closeConnectionsWhenClosing(app);
 
   if (options.rootVendor !== undefined) {
     const vendor = runtime.vendors.find((v) => v.id === options.rootVendor);
@@ -82,4 +83,21 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     }),
   );
   return app;
+}
+
+/**
+ * Once close() has begun, every response still being answered says `Connection: close`, so a keep-alive
+ * client's connection ends with it: `forceCloseConnections: 'idle'` only closes the connections idle when
+ * close() starts, and an SDK's pooled connection would otherwise hold shutdown until its keep-alive timeout.
+ */
+function closeConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }

@@ -162,6 +162,39 @@ describe('faults', () => {
   });
 });
 
+describe('delays', () => {
+  const timed = async (opts: InjectOptions) => {
+    const t0 = performance.now();
+    const res = await inject(opts);
+    return { res, ms: performance.now() - t0 };
+  };
+
+  it('x-emulator-delay holds one request for that many milliseconds (real time: what a client timeout sees)', async () => {
+    const { res, ms } = await timed({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: { ...auth, 'x-emulator-delay': '80' } });
+    expect(res.statusCode).toBe(200);
+    expect(ms).toBeGreaterThanOrEqual(75);
+    const [entry] = (await inject({ method: 'GET', url: '/_emulator/requests' })).json().requests.slice(-1);
+    expect(entry.durationMs).toBeGreaterThanOrEqual(75);
+  });
+
+  it('a fault rule with delayMs delays the requests it matches, and only those', async () => {
+    await inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'toy', operation: 'getItem', delayMs: 80, times: 1 } });
+    const delayed = await timed({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: auth });
+    expect(delayed.res.statusCode).toBe(200);
+    expect(delayed.ms).toBeGreaterThanOrEqual(75);
+    expect((await inject({ method: 'GET', url: '/_emulator/faults' })).json().faults[0]).toMatchObject({ fired: 1 });
+  });
+
+  it('refuses a malformed x-emulator-delay in the vendor envelope, changing nothing', async () => {
+    for (const value of ['soon', '-5', '1e3', '12.5', '99999999999']) {
+      const res = await inject({ method: 'POST', url: '/toy/v1/items', payload: { name: 'n' }, headers: { ...auth, 'x-emulator-delay': value } });
+      expect(res.statusCode, value).toBe(400);
+      expect(res.json().fault.message).toContain('Invalid x-emulator-delay');
+    }
+    expect((await inject({ method: 'GET', url: '/_emulator/state' })).json().namespaces.default.toy.toy_items).toHaveLength(1);
+  });
+});
+
 describe('rate limits', () => {
   it('limits per credential per minute on the injected clock, with Retry-After in the vendor shape', async () => {
     const statuses = [];

@@ -23,9 +23,13 @@ export class RateLimiter {
 
   constructor(private readonly setting: RateLimitSetting = {}) {}
 
+  /** The limit that applies to a vendor's credential whose own limit is `own` (RATE_LIMITS overrides it). */
+  limitFor(vendor: string, own: number): number {
+    return (this.setting === 'off' ? undefined : this.setting[vendor]) ?? own;
+  }
+
   consume(input: { namespace: string; vendor: string; credential: string; limit: number; now: number }): RateDecision {
-    const override = this.setting === 'off' ? undefined : this.setting[input.vendor];
-    const limit = override ?? input.limit;
+    const limit = this.limitFor(input.vendor, input.limit);
     const start = Math.floor(input.now / WINDOW_MS) * WINDOW_MS;
     const resetAt = start + WINDOW_MS;
     const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - input.now) / 1000));

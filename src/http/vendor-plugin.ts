@@ -3,6 +3,7 @@ import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } f
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
 import type { VendorDefinition } from '../core/vendor.js';
 import type { Runtime } from '../runtime.js';
+import { acceptEmptyJsonBodies } from './json-body.js';
 import { DELAY_HEADER, FAULT_HEADER, NAMESPACE_HEADER } from './request-context.js';
 
 const MAX_HEADER_DELAY_MS = 60_000;
@@ -66,8 +67,10 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const effect = runtime.faults.isEmpty()
         ? undefined
         : runtime.faults.apply({ vendor: vendor.id, namespace, method: request.method, path: vendorPath(request, mount), operation });
-      const headerDelay = Number(delayHeader ?? 0);
-      const delayMs = Math.max(effect?.delayMs ?? 0, Number.isFinite(headerDelay) ? Math.min(Math.max(headerDelay, 0), MAX_HEADER_DELAY_MS) : 0);
+      if (delayHeader !== undefined && !/^\s*\d{0,9}\s*$/.test(delayHeader)) {
+        throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayHeader.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
+      }
+      const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayHeader ?? 0), MAX_HEADER_DELAY_MS));
       const finish = () => {
         if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
         const forced = faultHeader ?? effect?.error;
@@ -119,6 +122,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       return send(reply, errors.fromProblem(problem('route_not_found', 404, `No route matches '${vendorPath(request, mount)}' for ${request.method}`, request, mount)));
     });
 
+    acceptEmptyJsonBodies(app);
     await vendor.routes(app, runtime.ctx);
   };
 }

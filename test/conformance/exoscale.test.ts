@@ -48,7 +48,7 @@ conformanceSuite('exoscale', [
     },
   },
   {
-    name: 'IAM role → policy → API key → list/get → delete key → delete role',
+    name: 'IAM role → policy → assume role (key expires) → API key → list/get → delete key → delete role',
     run: async (s, t) => {
       const role = await s.call('create role', 'POST /iam-role', { sign, payload: { name: 'conformance-role', description: 'd', policy: { 'default-service-strategy': 'deny', services: {} } } });
       expect(role.statusCode).toBe(200);
@@ -60,6 +60,15 @@ conformanceSuite('exoscale', [
       const policy = { 'default-service-strategy': 'allow', services: { sos: { type: 'allow' } } };
       expect((await s.call('update role policy', 'PUT /iam-role/{}:policy', { path: `/iam-role/${roleId}:policy`, sign, payload: policy })).statusCode).toBe(200);
       t.clock.advance(SETTLE_MS);
+      const assumed = await s.call('assume role', 'POST /iam-role/{}/assume', { path: `/iam-role/${roleId}/assume`, sign, payload: { ttl: 600 } });
+      expect(assumed.statusCode).toBe(200);
+      expect(Object.keys(assumed.data).sort()).toEqual(['expires-at', 'key', 'name', 'org-id', 'role-id', 'secret']);
+      const signAssumed = signAs(assumed.data.key, assumed.data.secret);
+      expect((await s.call('assumed key gets its role', 'GET /iam-role/{}', { path: `/iam-role/${roleId}`, sign: signAssumed })).statusCode).toBe(200);
+      expect((await s.call('assume role: ttl over max-session-ttl', 'POST /iam-role/{}/assume', { path: `/iam-role/${roleId}/assume`, sign, payload: { ttl: 3601 } })).statusCode).toBe(400);
+      expect((await s.call('assume unknown role', 'POST /iam-role/{}/assume', { path: `/iam-role/${ROLE_UUID}/assume`, sign, payload: { ttl: 60 } })).statusCode).toBe(404);
+      t.clock.advance(SETTLE_MS);
+      expect((await s.call('assumed key expired', 'GET /iam-role/{}', { path: `/iam-role/${roleId}`, sign: signAssumed })).statusCode).toBe(403);
       const apiKey = await s.call('create api key', 'POST /api-key', { sign, payload: { name: 'conformance-key', 'role-id': roleId } });
       expect(apiKey.statusCode).toBe(200);
       const key = apiKey.data.key as string;

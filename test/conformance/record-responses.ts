@@ -9,17 +9,27 @@ import { type RecordedResponse, writeFileRecord } from './lib/run-records.js';
  * as (vendor, method, operationId, status), for the coverage matrix's "covered by a test" column.
  *
  * It reads the request journal, which every vendor request passes through (src/http/vendor-plugin.ts
- * `onResponse`), by wrapping `Journal.prototype.record` for this test file's module graph; the journal
- * itself is unchanged. The file is written even when nothing was recorded, so the matrix can tell a full
- * run from a filtered one.
+ * `onResponse`), by wrapping `Journal.prototype.record`; the journal itself is unchanged. Test files
+ * share modules within a worker (vitest `isolate: false`), so the wrapper is installed once per Journal
+ * class and records into the map of the file now running. The file is written even when nothing was
+ * recorded, so the matrix can tell a full run from a filtered one.
  */
+const CURRENT = Symbol.for('accesskey-emulator.test.recordedResponses');
+type Recorder = { [CURRENT]?: Map<string, RecordedResponse>; [WRAPPED]?: true };
+const WRAPPED = Symbol.for('accesskey-emulator.test.journalWrapped');
+
 const responses = new Map<string, RecordedResponse>();
-const original = Journal.prototype.record;
-Journal.prototype.record = function record(this: Journal, entry: Omit<JournalEntry, 'seq'>) {
-  const r: RecordedResponse = { vendor: entry.vendor, method: entry.method, operation: entry.operation, status: entry.status };
-  responses.set(`${r.vendor} ${r.method} ${r.operation} ${r.status}`, r);
-  return original.call(this, entry);
-};
+(globalThis as Recorder)[CURRENT] = responses;
+const proto = Journal.prototype as Journal & Recorder;
+if (!proto[WRAPPED]) {
+  const original = proto.record;
+  proto.record = function record(this: Journal, entry: Omit<JournalEntry, 'seq'>) {
+    const r: RecordedResponse = { vendor: entry.vendor, method: entry.method, operation: entry.operation, status: entry.status };
+    (globalThis as Recorder)[CURRENT]?.set(`${r.vendor} ${r.method} ${r.operation} ${r.status}`, r);
+    return original.call(this, entry);
+  };
+  proto[WRAPPED] = true;
+}
 
 const testPath = expect.getState().testPath;
 const file = testPath ? relative(PACKAGE_ROOT, testPath).split('\\').join('/') : 'unknown';

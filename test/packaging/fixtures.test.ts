@@ -123,6 +123,11 @@ describe('fixtures:generate', () => {
       const bad = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--keys', 'lots'], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/usage: npm run fixtures:generate/);
+      // --help says what --keys means, as docs/fixtures.md does.
+      const help = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--help'], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/--keys <n> +access keys in all: spread evenly over the vendors/);
+      expect(readFileSync(join(PACKAGE_ROOT, 'docs', 'fixtures.md'), 'utf8')).toMatch(/`--keys` is the \*\*total\*\*: the keys are spread evenly over the vendors/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

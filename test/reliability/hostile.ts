@@ -63,3 +63,66 @@ export const queryString = fc
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
 
 export const pathValue = hostileString.map((s) => encodeURIComponent(s) || 'x');
+
+/**
+ * A string as a header value arrives over HTTP/1.1: Node decodes header bytes as latin1, so UTF-8
+ * text (and invalid UTF-8) reaches the emulator as one character per byte.
+ */
+export const onTheWire = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+
+/**
+ * What HTTP allows in a field value (VCHAR, SP, HTAB, obs-text 0x80–0xFF): Node's parser refuses
+ * any other control character before the emulator sees the request.
+ */
+export const isHeaderSafe = (s: string) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s);
+
+/**
+ * Hostile header values: huge, tabs, invalid UTF-8 and latin1 bytes, prototype keys, SQL
+ * metacharacters, path traversal, numbers where strings are expected and strings where numbers are.
+ */
+export const HOSTILE_HEADER_VALUES: string[] = [
+  ...new Set([
+    ...HOSTILE_STRINGS.map(onTheWire).filter(isHeaderSafe).filter((s) => s.length <= 8000),
+    'x'.repeat(8000), // Node's default maxHeaderSize is 16 KiB for the whole header block
+    '\t',
+    'a\tb',
+    '\xff\xfe\xfd', // bytes that are no UTF-8
+    '\xc3\x28', // a truncated UTF-8 sequence
+    onTheWire('é'),
+    'é', // latin1 é as one byte (0xe9)
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    '__defineGetter__',
+    "default'; --",
+    '1; SELECT * FROM namespaces',
+    '/ns/other',
+    'default/../other',
+    '..',
+    '0',
+    '1.5',
+    'Infinity',
+    '-Infinity',
+    '9007199254740993',
+    '1e21',
+    '0x10',
+    'true',
+    '{"a":1}',
+    'a, b',
+  ]),
+];
+
+/** Near-misses of valid values, per header (each also gets HOSTILE_HEADER_VALUES). */
+export const HEADER_NEAR_MISSES: Record<string, string[]> = {
+  'x-emulator-namespace': ['default', 'DEFAULT', 'default ', 'a'.repeat(64), 'a'.repeat(65), '-x', '.x', 'x.y-z_1', 'ns%2Fother', 'ns/other'],
+  'x-emulator-fault': ['503', ' 503', '503.0', '5e2', '0503', '200', '204', '302', '399', '600', '999', '0', '-1', '400 ', 'SERVICE_UNAVAILABLE', 'service_unavailable', 'not_found', 'NOT_FOUND', 'toString', 'constructor'],
+  // Values whose number is over a few ms are not fuzzed (they would sleep: fuzz.test.ts checks them apart).
+  'x-emulator-delay': ['0', '1', '-1', '-1e12', '1e-9', '2.5', '0x5', '0b11', '0o7', '5ms', '1s', ' 3 ', '+4', '1_000', '١٠'],
+  'content-type': ['application/json; charset=latin1', 'application/json; charset=\xff', 'application/json; charset=utf-16', 'APPLICATION/JSON', 'application/jsonx', 'application/json;;;', 'application/json; a="b', `application/json; x=${'y'.repeat(4000)}`, 'multipart/form-data; boundary=x', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', '*/*', '/', ';', 'json', 'application/', 'application/json\t'],
+  accept: ['application/xml', 'text/html', '*/*', 'application/json;q=0', 'text/event-stream', '*/*;q=abc', ',,,'],
+  'x-emulator-token': ['token', 'Bearer x', 'x'.repeat(2000)],
+  'x-region-id': ['In-Bangalore-1', 'in-bangalore-1', 'In-Bangalore-1 ', 'In-Bangalore-2', 'In-Bangalore-1\t', 'In-Bangalore-1, In-Bangalore-1'],
+  'x-tier': ['standard', 'Standard', 'premium', 'archive', '0', '-1'],
+  'x-account-id': ['1000000001', '1000000002', '01000000001', '1000000001.0', '1e9', '+1000000001', '1000000001 '],
+  'x-session-token': ['Bearer x', 'x'.repeat(2000)],
+};

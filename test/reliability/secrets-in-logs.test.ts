@@ -35,7 +35,7 @@ afterAll(async () => {
 async function call(opts: InjectOptions & { url: string }) {
   const res = await app.inject(opts);
   expect(res.statusCode, `${opts.method} ${opts.url}: ${res.body.slice(0, 200)}`).toBeLessThan(300);
-  return res.json();
+  return res.body === '' ? undefined : res.json();
 }
 
 const json = { 'content-type': 'application/json' };
@@ -70,10 +70,43 @@ describe('secrets never reach the logs, the journal or the state dump', () => {
     secrets.push(exo.secret);
     await call({ method: 'GET', url: exoUrl, headers: { authorization: sign({ key: exo.key, secret: exo.secret, method: 'GET', url: exoUrl, expires }) } });
 
-    // IBM: create a key (its secret is shown on reads by IBM's design, but never logged).
+    // Exoscale IAM: a role (created, updated, its policy replaced), an API key for it (its secret only in the
+    // create response), a request signed with that key, then the key and the role deleted.
+    const exoCall = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: object, by = { key: ROOT_KEY, secret: ROOT_SECRET }) => {
+      const url = `/exoscale/v2${path}`;
+      const text = payload === undefined ? undefined : JSON.stringify(payload);
+      const authorization = sign({ key: by.key, secret: by.secret, method, url, ...(text !== undefined ? { body: text } : {}), expires: Math.floor(runtime.clock.wallNow() / 1000) + 600 });
+      return call({ method, url, headers: { authorization, ...(text !== undefined ? json : {}) }, ...(text !== undefined ? { payload: text } : {}) });
+    };
+    const roleOp = await exoCall('POST', '/iam-role', { name: 'logs-role', description: 'logs', policy: { 'default-service-strategy': 'allow', services: {} } });
+    runtime.clock.advance(5_000);
+    await exoCall('GET', `/operation/${roleOp.id}`);
+    const roleId = roleOp.reference.id;
+    await exoCall('PUT', `/iam-role/${roleId}`, { description: 'logs, updated', labels: { flow: 'secrets' } });
+    await exoCall('PUT', `/iam-role/${roleId}:policy`, { 'default-service-strategy': 'allow', services: { sos: { type: 'deny' } } });
+    const apiKey = await exoCall('POST', '/api-key', { name: 'logs-api-key', 'role-id': roleId });
+    secrets.push(apiKey.secret);
+    runtime.clock.advance(5_000);
+    await exoCall('GET', `/api-key/${apiKey.key}`, undefined, { key: apiKey.key, secret: apiKey.secret });
+    await exoCall('GET', '/api-key');
+    await exoCall('DELETE', `/api-key/${apiKey.key}`);
+    runtime.clock.advance(5_000);
+    await exoCall('DELETE', `/iam-role/${roleId}`);
+
+    // IBM: create a key (its secret is shown on reads by IBM's design, but never logged), rotate its secret
+    // with PATCH, read it back, and create one with a secret the client chose.
     const ibm = { authorization: basic('admin', 'password'), ...json };
     const cred = await call({ method: 'POST', url: '/ibm/credentials', headers: ibm, payload: { credential: { project_id: '731fc6f265cd486d900f16e84c5cb594', type: 'ec2' } } });
     secrets.push(cred.credential?.blob?.secret ?? cred.blob?.secret);
+    const rotated = await call({ method: 'PATCH', url: `/ibm/credentials/${cred.credential.id}`, headers: ibm, payload: { credential: { blob: { secret: 'ibm-rotated-secret-0001' }, project_id: '731fc6f265cd486d900f16e84c5cb594', type: 'ec2' } } });
+    expect(rotated.credential.blob.secret).toBe('ibm-rotated-secret-0001');
+    secrets.push(rotated.credential.blob.secret);
+    await call({ method: 'PATCH', url: `/ibm/credentials/${cred.credential.id}`, headers: ibm, payload: { credential: { blob: { status: 'Inactive' }, project_id: '731fc6f265cd486d900f16e84c5cb594', type: 'ec2' } } });
+    expect((await call({ method: 'GET', url: `/ibm/credentials/${cred.credential.id}`, headers: ibm })).credential.blob.secret).toBe('ibm-rotated-secret-0001');
+    const chosen = await call({ method: 'POST', url: '/ibm/credentials', headers: ibm, payload: { credential: { project_id: '731fc6f265cd486d900f16e84c5cb594', type: 'ec2', blob: { access: 'LOGSCHOSENKEY', secret: 'ibm-client-chosen-secret-0002' } } } });
+    secrets.push(chosen.credential.blob.secret);
+    await call({ method: 'GET', url: '/ibm/credentials', headers: ibm });
+    await call({ method: 'DELETE', url: `/ibm/credentials/${chosen.credential.id}`, headers: ibm });
 
     // Krutrim: create an access key, open a session with it, refresh it, use it.
     const kos = { authorization: 'Bearer krutrim-test-key', ...json };
@@ -82,11 +115,47 @@ describe('secrets never reach the logs, the journal or the state dump', () => {
     const session = await call({ method: 'POST', url: '/krutrim/kos/v1/sessions/activate', headers: kos, payload: { accessKey: access.access_key, secretKey: access.secret_key } });
     secrets.push(session.sessionToken, session.refreshToken);
     const refreshed = await call({ method: 'POST', url: `/krutrim/kos/v1/sessions/refresh/${session.sessionToken}`, headers: kos, payload: { refreshToken: session.refreshToken } });
-    secrets.push(refreshed.sessionToken, refreshed.refreshToken);
+    // A refresh keeps the session token and issues a new refresh token.
+    expect(refreshed.sessionToken).toBe(session.sessionToken);
+    secrets.push(refreshed.refreshToken);
     await call({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${refreshed.sessionToken}`, headers: kos });
+    // Objects through presigned URLs: the signature in their query string is a credential too.
+    const withSession = { ...kos, 'x-session-token': refreshed.sessionToken };
+    const bucket = await call({ method: 'POST', url: '/krutrim/kos/v1/buckets', headers: kos, payload: { name: 'logs-bucket' } });
+    const objects = `/krutrim/kos/v1/buckets/${encodeURIComponent(bucket.krn)}/objects`;
+    const signatureOf = (url: string) => {
+      const signature = new URL(url).searchParams.get('X-Kos-Signature');
+      expect(signature, url).toBeTruthy();
+      secrets.push(signature!);
+      return url;
+    };
+    const presigned = async (url: string, method: 'GET' | 'PUT', payload?: Buffer) => {
+      const u = new URL(signatureOf(url));
+      const res = await app.inject({ method, url: u.pathname + u.search, ...(payload ? { payload, headers: { 'content-type': 'text/plain' } } : {}) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res;
+    };
+    await presigned((await call({ method: 'PUT', url: objects, headers: withSession, payload: { prefix: 'logs/a.txt' } })).preSignedUrl, 'PUT', Buffer.from('the object'));
+    const download = await call({ method: 'POST', url: `${objects}/download`, headers: withSession, payload: { objectkey: 'logs/a.txt' } });
+    expect((await presigned(download.preSignedUrl, 'GET')).body).toBe('the object');
+    const putUrl = await call({ method: 'POST', url: `${objects}/url`, headers: withSession, payload: { objectkey: 'logs/b.txt', method: 'PUT' } });
+    await presigned(putUrl.preSignedUrl, 'PUT', Buffer.from('another'));
+    await call({ method: 'POST', url: `${objects}/metadata`, headers: withSession, payload: { objectkey: 'logs/b.txt' } });
+    // Deactivate the refreshed session (its token in the path), then ask for its status and refresh it: refused.
+    await call({ method: 'DELETE', url: `/krutrim/kos/v1/sessions/deactivate/${refreshed.sessionToken}`, headers: kos });
+    const after = await app.inject({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${refreshed.sessionToken}`, headers: kos });
+    expect(after.statusCode, after.body).toBeLessThan(500);
+    const late = await app.inject({ method: 'POST', url: `/krutrim/kos/v1/sessions/refresh/${refreshed.sessionToken}`, headers: kos, payload: { refreshToken: refreshed.refreshToken } });
+    expect(late.statusCode, late.body).toBeGreaterThanOrEqual(400);
+    // A session of the default access key, deactivated at once.
+    const other = await call({ method: 'POST', url: '/krutrim/kos/v1/sessions/activate', headers: kos, payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' } });
+    secrets.push(other.sessionToken, other.refreshToken);
+    await call({ method: 'DELETE', url: `/krutrim/kos/v1/sessions/deactivate/${other.sessionToken}`, headers: kos });
+    await call({ method: 'DELETE', url: `/krutrim/kos/v1/access_keys/${access.access_key}`, headers: kos });
 
-    const journal = JSON.stringify(runtime.journal.list());
-    const dump = JSON.stringify(runtime.namespaces.dump());
+    // What the control plane serves, and the same read in process.
+    const journal = JSON.stringify(runtime.journal.list()) + (await app.inject({ method: 'GET', url: '/_emulator/requests' })).body;
+    const dump = JSON.stringify(runtime.namespaces.dump()) + (await app.inject({ method: 'GET', url: '/_emulator/state' })).body;
     const logText = logs.join('');
     expect(logs.filter((l) => l.includes('"msg":"request"')).length).toBe(runtime.journal.list().length);
     for (const secret of secrets) {
@@ -98,7 +167,41 @@ describe('secrets never reach the logs, the journal or the state dump', () => {
     for (const secret of secrets.filter((s) => !['password', 'ionos-test-token', 'krutrim-test-key', 'katapult-test-token'].includes(s))) {
       expect(dump, 'state dump').not.toContain(secret);
     }
+    // Token-bearing paths are journaled and logged as their route pattern; presigned URLs without their query.
+    const paths = runtime.journal.list().map((e) => e.path);
+    expect(paths).toContain('/kos/v1/sessions/deactivate/:sessionToken');
+    expect(paths).toContain('/kos/v1/sessions/refresh/:sessionToken');
+    expect(paths.filter((p) => p.startsWith('/_objects/'))).toEqual([expect.stringMatching(/a\.txt$/), expect.stringMatching(/a\.txt$/), expect.stringMatching(/b\.txt$/)]);
     console.log(`secrets: ${secrets.length} secrets checked against ${logs.length} log lines, ${runtime.journal.list().length} journal entries`);
+  });
+
+  it('a session token on a path no route takes (wrong method, trailing slash, extra segment) is not journaled or logged either', async () => {
+    const kos = { authorization: 'Bearer krutrim-test-key', ...json };
+    const session = await call({ method: 'POST', url: '/krutrim/kos/v1/sessions/activate', headers: kos, payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' } });
+    const token: string = session.sessionToken;
+    const from = runtime.journal.list().length;
+    const linesFrom = logs.length;
+    const misses: Array<[InjectOptions['method'], string]> = [
+      ['GET', `/krutrim/kos/v1/sessions/refresh/${token}`],
+      ['PUT', `/krutrim/kos/v1/sessions/deactivate/${token}`],
+      ['POST', `/krutrim/kos/v1/sessions/status/${token}`],
+      ['GET', `/krutrim/kos/v1/sessions/status/${token}/`],
+      ['GET', `/krutrim/kos/v1/sessions/status/${token}/extra?x=1`],
+      ['DELETE', `/ns/other/krutrim/kos/v1/sessions/deactivate/${token}/`],
+    ];
+    for (const [method, url] of misses) {
+      const res = await app.inject({ method, url, headers: { authorization: kos.authorization } });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.json(), `${method} ${url}`).toMatchObject({ code: 'NOT_FOUND', statusCode: 404 });
+    }
+    const entries = runtime.journal.list().slice(from);
+    expect(entries).toHaveLength(misses.length);
+    expect(entries.map((e) => e.path)).toEqual(['/kos/v1/sessions/refresh/*', '/kos/v1/sessions/deactivate/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/deactivate/*']);
+    expect(JSON.stringify(entries)).not.toContain(token);
+    expect((await app.inject({ method: 'GET', url: '/_emulator/requests' })).body).not.toContain(token);
+    expect(logs.slice(linesFrom).join('')).not.toContain(token);
+    // The token still works where a route takes it.
+    expect((await app.inject({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${token}`, headers: { authorization: kos.authorization } })).json().isActive).toBe(true);
   });
 
   it('a credential of one vendor or namespace never works in another', async () => {

@@ -27,6 +27,14 @@ export interface VendorProfile {
 
 let krutrimSession = '';
 
+/** Headers every vendor route reads or must ignore: the emulator's own and HTTP's. */
+export const SHARED_HEADERS = ['x-emulator-namespace', 'x-emulator-fault', 'x-emulator-delay', 'content-type', 'accept', 'x-emulator-token'];
+
+/** Headers only some vendors read (their auth or region selection), fuzzed on those vendors' routes. */
+export const VENDOR_HEADERS: Record<string, string[]> = {
+  krutrim: ['x-region-id', 'x-tier', 'x-account-id', 'x-session-token'],
+};
+
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export const PROFILES: Record<string, VendorProfile> = {
@@ -67,3 +75,17 @@ export const PROFILES: Record<string, VendorProfile> = {
     isErrorEnvelope: (b, status) => b?.fault?.status === status,
   },
 };
+
+/** What is wrong with an error answer's shape: a JSON content type, a JSON body, the vendor's envelope. */
+export function envelopeProblems(res: { statusCode: number; headers: Record<string, unknown>; body: string; json(): unknown }, profile: VendorProfile): string[] {
+  const problems: string[] = [];
+  if (!/^application\/json/.test(String(res.headers['content-type']))) problems.push('error without a JSON content type');
+  let body: unknown;
+  try {
+    body = res.json();
+  } catch {
+    problems.push('error body is not JSON');
+  }
+  if (body !== undefined && !profile.isErrorEnvelope(body, res.statusCode)) problems.push('error not in the vendor envelope');
+  return problems;
+}

@@ -22,6 +22,33 @@ export function policyAllows(policy: IamPolicy, service: string, operation: stri
   return false;
 }
 
+/** Who is assuming a role: the variables an `assume-role-policy` expression can read [I]. */
+export interface AssumeCaller {
+  /** The signing key (`EXO…`). */
+  key: string;
+  /** `api-key` (also a key from assume-iam-role) or `access-key` (legacy). */
+  type: 'api-key' | 'access-key';
+  /** The signing key's role id; empty for a legacy access key. */
+  roleId: string;
+}
+
+/**
+ * An `assume-role-policy` (`{rules?: [{action, expression}]}`) decides who may assume its role [I]:
+ * no policy, or one without rules, lets any caller that may call `assume-iam-role` assume it;
+ * otherwise the rules are tried in order, the first whose expression is true decides, none → deny.
+ * Expressions read `caller.key`, `caller.type`, `caller.role_id` and `operation`
+ * (`assume-iam-role`), with the same operators as a role policy.
+ */
+export function assumeRoleAllows(policy: { rules?: Array<{ action: 'allow' | 'deny'; expression: string }> } | null, caller: AssumeCaller): boolean {
+  const rules = policy?.rules ?? [];
+  if (rules.length === 0) return true;
+  const vars = { operation: 'assume-iam-role', 'caller.key': caller.key, 'caller.type': caller.type, 'caller.role_id': caller.roleId };
+  for (const rule of rules) {
+    if (evaluateExpression(rule.expression, vars)) return rule.action === 'allow';
+  }
+  return false;
+}
+
 type Token =
   | { t: 'str'; v: string }
   | { t: 'id'; v: string }
@@ -68,8 +95,12 @@ function tokenize(text: string): Token[] | undefined {
   return tokens;
 }
 
-/** Evaluates an expression; anything it cannot read is false (the rule does not apply). */
-export function evaluateExpression(expression: string, vars: { operation: string }): boolean {
+/**
+ * Evaluates an expression over string variables (`operation` for a role policy; see
+ * `assumeRoleAllows` for an assume-role policy); anything it cannot read is false (the rule does
+ * not apply).
+ */
+export function evaluateExpression(expression: string, vars: Readonly<Record<string, string>>): boolean {
   const tokens = tokenize(expression);
   if (!tokens) return false;
   let pos = 0;
@@ -121,8 +152,14 @@ export function evaluateExpression(expression: string, vars: { operation: string
     if (token?.t !== 'id') throw new Error('expected a term');
     if (token.v === 'true') return true;
     if (token.v === 'false') return false;
-    if (token.v !== 'operation') throw new Error(`unsupported term ${token.v}`);
-    const subject = vars.operation;
+    // A variable is a dotted name (`operation`, `caller.key`); `.name(` is a method call on it.
+    let name = token.v;
+    while (isOp('.') && tokens[pos + 1]?.t === 'id' && !(tokens[pos + 2]?.t === 'op' && tokens[pos + 2]!.v === '(')) {
+      name += `.${tokens[pos + 1]!.v}`;
+      pos += 2;
+    }
+    if (!Object.hasOwn(vars, name)) throw new Error(`unsupported term ${name}`);
+    const subject = vars[name]!;
     if (isOp('==')) {
       pos++;
       return subject === string();

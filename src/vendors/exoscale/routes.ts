@@ -10,6 +10,8 @@ import {
   apiKeyCreated,
   apiKeyList,
   apiKeyParams,
+  assumedRoleKey,
+  assumeIamRoleBody,
   createAccessKeyBody,
   createApiKeyBody,
   createIamRoleBody,
@@ -167,6 +169,10 @@ export function exoscaleRoutes(fastify: FastifyInstance, ctx: VendorContext): vo
   app.put('/iam-role/:id(^[^:/]+)::policy', {
     schema: { operationId: 'update-iam-role-policy', tags, summary: 'Update IAM Role Policy', params: uuidParams, body: iamPolicy, response: { 200: operation, ...errors } },
   }, async (request) => service.updateRolePolicy(ns(request), request.params.id, request.body, outcome(request)));
+
+  app.post('/iam-role/:id/assume', {
+    schema: { operationId: 'assume-iam-role', tags, summary: 'Assume an IAM Role (beta): a key/secret that signs as the role for ttl seconds of emulator time (the secret is only in this response)', params: uuidParams, body: assumeIamRoleBody, response: { 200: assumedRoleKey, ...errors } },
+  }, async (request) => service.assumeRole(ns(request), principalOf(request), request.params.id, request.body));
 
   app.delete('/iam-role/:id', {
     schema: { operationId: 'delete-iam-role', tags, summary: 'Delete IAM Role (refused while API keys use it)', params: uuidParams, response: { 200: operation, ...errors } },

@@ -91,6 +91,17 @@ export type ApiKey = z.output<typeof apiKey>;
 export const apiKeyCreated = apiKey.extend({ secret: z.string() });
 export const apiKeyList = z.object({ 'api-keys': z.array(apiKey) });
 
+/** assume-iam-role's 200: a key/secret bound to the role until `expires-at` (secret only here). */
+export const assumedRoleKey = z.object({
+  key: z.string(),
+  name: z.string(),
+  'org-id': z.string(),
+  'role-id': z.string(),
+  secret: z.string(),
+  'expires-at': z.string().describe('ISO 8601, the emulator clock at the call + ttl'),
+});
+export type AssumedRoleKey = z.output<typeof assumedRoleKey>;
+
 export const iamRole = z.object({
   id: z.string(),
   name: z.string(),
@@ -152,6 +163,13 @@ export const updateIamRoleBody = z
   .strict();
 export type UpdateIamRoleBody = z.output<typeof updateIamRoleBody>;
 
+export const assumeIamRoleBody = z
+  .object({
+    ttl: z.number().int().positive().describe("Seconds the key lives; at most the role's max-session-ttl"),
+  })
+  .strict();
+export type AssumeIamRoleBody = z.output<typeof assumeIamRoleBody>;
+
 export const keyParams = z.object({ key: z.string().min(1).max(64) }).strict();
 export const apiKeyParams = z.object({ id: z.string().min(1).max(64) }).strict();
 export const uuidParams = z.object({ id: z.guid() }).strict();
@@ -180,6 +198,8 @@ const fixtureRole = z
     labels: labels.default({}),
     editable: z.boolean().default(true),
     policy: iamPolicy.optional(),
+    'assume-role-policy': assumeRolePolicy.optional(),
+    'max-session-ttl': maxSessionTtl.optional(),
   })
   .strict();
 

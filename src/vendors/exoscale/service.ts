@@ -1,13 +1,15 @@
 import type { VendorContext } from '../../core/vendor.js';
 import { catalogue } from './errors.js';
 import { exoscaleIds } from './ids.js';
-import { policyAllows } from './policy.js';
+import { assumeRoleAllows, policyAllows } from './policy.js';
 import {
   exoscaleFixture,
   OPERATION_REASONS,
   type AccessKey,
   type AccessKeyResource,
   type ApiKey,
+  type AssumedRoleKey,
+  type AssumeIamRoleBody,
   type CreateAccessKeyBody,
   type CreateApiKeyBody,
   type CreateIamRoleBody,
@@ -49,6 +51,7 @@ export const IAM_OPERATIONS = [
   'update-iam-role',
   'update-iam-role-policy',
   'delete-iam-role',
+  'assume-iam-role',
   'get-operation',
 ] as const;
 
@@ -59,6 +62,11 @@ export const IAM_OPERATIONS = [
 const ALWAYS_ALLOWED = new Set(['get-operation', 'list-access-key-operations']);
 
 const DEFAULT_REQUESTS_PER_MINUTE = 1200;
+/** The longest ttl assume-iam-role grants for a role without `max-session-ttl` [I]. */
+export const DEFAULT_MAX_SESSION_TTL = 3600;
+/** The latest instant a JavaScript date (and so `expires-at`) can hold. */
+const MAX_DATE_MS = 8.64e15;
+const DEFAULT_ORGANIZATION_ID = '00000000-0000-4000-8000-000000000000';
 const DENY_ALL: IamPolicy = { 'default-service-strategy': 'deny', services: {} };
 
 export type Principal =
@@ -133,7 +141,11 @@ export class ExoscaleService {
     const accessKey = this.store.accessKey(namespace, key);
     if (accessKey && !this.accessKeyGone(accessKey)) return { kind: 'access-key', key, row: accessKey };
     const apiKey = this.store.apiKey(namespace, key);
-    if (apiKey && !this.apiKeyGone(apiKey)) return { kind: 'api-key', key, row: apiKey };
+    if (apiKey && !this.apiKeyGone(apiKey)) {
+      // A key from assume-iam-role ends with its role.
+      if (apiKey.expires_at !== null && !this.activeRole(namespace, apiKey.role_id)) return undefined;
+      return { kind: 'api-key', key, row: apiKey };
+    }
     return undefined;
   }
 
@@ -241,7 +253,9 @@ export class ExoscaleService {
     return this.removalState(row.namespace, row.revoked_at, row.revoke_operation_id) === 'done';
   }
 
+  /** Deleted, or (a key from assume-iam-role) past its `expires-at` on the emulator clock. */
   private apiKeyGone(row: ApiKeyRow): boolean {
+    if (row.expires_at !== null && this.ctx.clock.now() >= row.expires_at) return true;
     return this.removalState(row.namespace, row.deleted_at, row.delete_operation_id) === 'done';
   }
 
@@ -452,7 +466,8 @@ export class ExoscaleService {
       if (this.removalState(namespace, row.deleted_at, row.delete_operation_id) === 'pending') {
         throw catalogue.error('conflict', undefined, `IAM Role ${id} is already being deleted`);
       }
-      const users = this.store.apiKeysOfRole(namespace, id).filter((k) => !this.apiKeyGone(k));
+      // Keys from assume-iam-role do not hold the role: they end with it.
+      const users = this.store.apiKeysOfRole(namespace, id).filter((k) => k.expires_at === null && !this.apiKeyGone(k));
       if (users.length > 0) throw catalogue.error('conflict', undefined, `IAM Role ${id} is in use by ${users.length} API key(s)`);
       const op = this.startOperation(namespace, outcome, this.roleReference(id));
       this.store.setRoleDeleteOperation(namespace, id, op.id);
@@ -480,18 +495,56 @@ export class ExoscaleService {
     return { name: row.name, key: row.key, secret: row.secret, 'role-id': row.role_id };
   }
 
+  /** API keys made by create-api-key; keys from assume-iam-role are session credentials, not listed [I]. */
   listApiKeys(namespace: string): ApiKey[] {
-    return this.store.apiKeys(namespace).filter((row) => !this.apiKeyGone(row)).map((row) => this.apiKeyView(row));
+    return this.store.apiKeys(namespace).filter((row) => row.expires_at === null && !this.apiKeyGone(row)).map((row) => this.apiKeyView(row));
   }
 
   private activeApiKey(namespace: string, key: string): ApiKeyRow {
     const row = this.store.apiKey(namespace, key);
-    if (!row || this.apiKeyGone(row)) throw catalogue.error('not_found', undefined, `API key ${key} not found`);
+    if (!row || row.expires_at !== null || this.apiKeyGone(row)) throw catalogue.error('not_found', undefined, `API key ${key} not found`);
     return row;
   }
 
   getApiKey(namespace: string, key: string): ApiKey {
     return this.apiKeyView(this.activeApiKey(namespace, key));
+  }
+
+  /**
+   * assume-iam-role: a new key bound to the role, signing with its policy until `expires-at`
+   * (emulator clock). 404 unknown role; 403 when the role's assume-role-policy refuses the caller;
+   * 400 when ttl is over the role's max-session-ttl (DEFAULT_MAX_SESSION_TTL without one).
+   */
+  assumeRole(namespace: string, principal: Principal, id: string, body: AssumeIamRoleBody): AssumedRoleKey {
+    const role = this.requireRole(namespace, id);
+    const caller = {
+      key: principal.key,
+      type: principal.kind,
+      roleId: principal.kind === 'api-key' ? principal.row.role_id : '',
+    };
+    if (!assumeRoleAllows(role.assume_role_policy as Parameters<typeof assumeRoleAllows>[0], caller)) {
+      throw catalogue.error('forbidden', undefined, `API key ${principal.key} is not allowed to assume IAM Role ${id}`);
+    }
+    const max = role.max_session_ttl ?? DEFAULT_MAX_SESSION_TTL;
+    if (body.ttl > max) {
+      throw catalogue.error('bad_request', undefined, `Invalid request: ttl ${body.ttl} exceeds the max-session-ttl of IAM Role ${id} (${max} seconds)`);
+    }
+    const now = this.ctx.clock.now();
+    const expiresAt = now + body.ttl * 1000;
+    if (expiresAt > MAX_DATE_MS) throw catalogue.error('bad_request', undefined, `Invalid request: ttl ${body.ttl} is too large`);
+    const row = {
+      namespace,
+      key: exoscaleIds.key(this.ctx.ids),
+      secret: exoscaleIds.secret(this.ctx.ids),
+      name: `assume-${role.name}`,
+      role_id: role.id,
+      created_at: now,
+      expires_at: expiresAt,
+      assumed_by: principal.key,
+    };
+    this.store.insertApiKey(row);
+    const orgId = this.store.organization(namespace)?.id ?? DEFAULT_ORGANIZATION_ID;
+    return { key: row.key, name: row.name, 'org-id': orgId, 'role-id': row.role_id, secret: row.secret, 'expires-at': new Date(expiresAt).toISOString() };
   }
 
   deleteApiKey(namespace: string, key: string, outcomeName: string | undefined): Operation {
@@ -514,7 +567,7 @@ export function seedExoscale(ctx: VendorContext, namespace: string, section: Exo
   const data = exoscaleFixture.parse(section);
   const store = exoscaleStore(ctx.db);
   const now = ctx.clock.now();
-  const org = data.organization ?? store.organization(namespace) ?? { id: '00000000-0000-4000-8000-000000000000', name: 'emulator' };
+  const org = data.organization ?? store.organization(namespace) ?? { id: DEFAULT_ORGANIZATION_ID, name: 'emulator' };
   store.upsertOrganization({ namespace, id: org.id, name: org.name, requests_per_minute: data['requests-per-minute'] });
   for (const known of data['known-operations']) store.upsertKnownOperation(namespace, known.operation, known.tags);
   for (const role of data['iam-roles']) {
@@ -527,8 +580,8 @@ export function seedExoscale(ctx: VendorContext, namespace: string, section: Exo
       labels: role.labels,
       editable: role.editable,
       policy: role.policy ?? DENY_ALL,
-      assume_role_policy: null,
-      max_session_ttl: null,
+      assume_role_policy: role['assume-role-policy'] ?? null,
+      max_session_ttl: role['max-session-ttl'] ?? null,
       created_at: now,
     });
   }

@@ -56,6 +56,10 @@ export interface ApiKeyRow {
   created_at: number;
   delete_operation_id: string | null;
   deleted_at: number | null;
+  /** Set only on a key returned by assume-iam-role: it stops existing at this emulator time (ms). */
+  expires_at: number | null;
+  /** The key that assumed the role (assume-iam-role keys only). */
+  assumed_by: string | null;
 }
 
 export interface OperationRow {
@@ -117,7 +121,7 @@ export const exoscaleStore = perDatabase((db: Database) => {
     roleSetPolicy: db.prepare('UPDATE exoscale_iam_roles SET policy = ? WHERE namespace = ? AND id = ?'),
     roleSetDelete: db.prepare('UPDATE exoscale_iam_roles SET delete_operation_id = ? WHERE namespace = ? AND id = ?'),
 
-    apiKeyInsert: db.prepare('INSERT OR REPLACE INTO exoscale_api_keys (namespace, key, secret, name, role_id, created_at, delete_operation_id, deleted_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)'),
+    apiKeyInsert: db.prepare('INSERT OR REPLACE INTO exoscale_api_keys (namespace, key, secret, name, role_id, created_at, delete_operation_id, deleted_at, expires_at, assumed_by) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)'),
     apiKeyGet: db.prepare('SELECT * FROM exoscale_api_keys WHERE namespace = ? AND key = ?'),
     apiKeyList: db.prepare('SELECT * FROM exoscale_api_keys WHERE namespace = ? ORDER BY created_at, rowid'),
     apiKeyListByRole: db.prepare('SELECT * FROM exoscale_api_keys WHERE namespace = ? AND role_id = ?'),
@@ -192,8 +196,8 @@ export const exoscaleStore = perDatabase((db: Database) => {
       s.roleSetDelete.run(operationId, namespace, id);
     },
 
-    insertApiKey(row: Pick<ApiKeyRow, 'namespace' | 'key' | 'secret' | 'name' | 'role_id' | 'created_at'>): void {
-      s.apiKeyInsert.run(row.namespace, row.key, row.secret, row.name, row.role_id, row.created_at);
+    insertApiKey(row: Pick<ApiKeyRow, 'namespace' | 'key' | 'secret' | 'name' | 'role_id' | 'created_at'> & Partial<Pick<ApiKeyRow, 'expires_at' | 'assumed_by'>>): void {
+      s.apiKeyInsert.run(row.namespace, row.key, row.secret, row.name, row.role_id, row.created_at, row.expires_at ?? null, row.assumed_by ?? null);
     },
     apiKey(namespace: string, key: string): ApiKeyRow | undefined {
       return s.apiKeyGet.get(namespace, key) as ApiKeyRow | undefined;

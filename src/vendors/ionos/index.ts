@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { secretDigest } from '../../core/secrets.js';
 import type { VendorDefinition } from '../../core/vendor.js';
 import { errorModel } from './errors.js';
 import { canonicalUserIdFor, ionosIds } from './ids.js';
@@ -16,7 +16,7 @@ const PHASE_OF_STATUS: Record<FixtureSection['accesskeys'][number]['status'], Ph
 
 /** A credential's id: shown in the state dump and logs instead of the token or password. */
 function credentialId(c: FixtureSection['credentials'][number]): string {
-  return 'token' in c ? `bearer:${createHash('sha256').update(c.token).digest('hex').slice(0, 12)}` : `basic:${c.username}`;
+  return 'token' in c ? `bearer:${secretDigest(c.token).slice(0, 12)}` : `basic:${c.username}`;
 }
 
 export const ionos: VendorDefinition<FixtureSection> = {
@@ -26,7 +26,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
   upstream: 'https://s3.ionos.com',
   tables: [
     { name: 'ionos_users' },
-    { name: 'ionos_credentials', hiddenColumns: ['secret'] },
+    { name: 'ionos_credentials', hiddenColumns: ['secret', 'token_digest'] },
     { name: 'ionos_regions' },
     { name: 'ionos_accesskeys', hiddenColumns: ['secret_key'] },
   ],
@@ -55,6 +55,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
           kind: 'token' in c ? 'bearer' : 'basic',
           username: 'token' in c ? null : c.username,
           secret: 'token' in c ? c.token : c.password,
+          token_digest: 'token' in c ? secretDigest(c.token) : null,
           user_id: c.userId.toLowerCase(),
           rate_limit: c.rateLimit,
           object_storage_access: c.objectStorageAccess ? 1 : 0,

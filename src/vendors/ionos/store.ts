@@ -16,6 +16,8 @@ export interface CredentialRow {
   kind: 'bearer' | 'basic';
   username: string | null;
   secret: string;
+  /** `secretDigest(secret)` for a bearer token (what it is found by); null for basic credentials. */
+  token_digest: string | null;
   user_id: string;
   rate_limit: number;
   object_storage_access: number;
@@ -70,15 +72,16 @@ export const ionosStore = perDatabase((db: Database) => {
       'INSERT OR REPLACE INTO ionos_users (namespace, user_id, email, contract_number, canonical_user_id, administrative) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     user: db.prepare<[string, string], UserRow>('SELECT user_id, email, contract_number, canonical_user_id, administrative FROM ionos_users WHERE namespace = ? AND user_id = ?'),
-    insertCredential: db.prepare<[string, string, string, string | null, string, string, number, number]>(
-      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertCredential: db.prepare<[string, string, string, string | null, string, string | null, string, number, number]>(
+      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     credentialCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_credentials WHERE namespace = ?'),
+    // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
     bearer: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'bearer' AND secret = ?",
+      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
     ),
     basic: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
+      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
     ),
     insertRegion: db.prepare<[string, string, number, number, string, string, string, string | null, string, string]>(
       'INSERT OR REPLACE INTO ionos_regions (namespace, id, position, version, endpoint, website, capability, storage_classes, location, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -108,9 +111,11 @@ export const ionosStore = perDatabase((db: Database) => {
   return {
     insertUser: (ns: string, u: UserRow) => s.insertUser.run(ns, u.user_id, u.email, u.contract_number, u.canonical_user_id, u.administrative),
     user: (ns: string, userId: string) => s.user.get(ns, userId),
-    insertCredential: (ns: string, c: CredentialRow) => s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.user_id, c.rate_limit, c.object_storage_access),
+    insertCredential: (ns: string, c: CredentialRow) =>
+      s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
     credentialCount: (ns: string) => s.credentialCount.get(ns)!.n,
-    bearer: (ns: string, token: string) => s.bearer.get(ns, token),
+    /** The bearer credential whose token has this digest (`secretDigest(token)`). */
+    bearer: (ns: string, tokenDigest: string) => s.bearer.get(ns, tokenDigest),
     basic: (ns: string, username: string) => s.basic.get(ns, username),
     insertRegion: (ns: string, r: RegionRow) =>
       s.insertRegion.run(ns, r.id, r.position, r.version, r.endpoint, r.website, r.capability, r.storage_classes, r.location, r.metadata),

@@ -142,10 +142,16 @@ export function registerRoutes(app: FastifyInstance, ctx: VendorContext): void {
     tokens.set(request, token);
   });
 
-  // The live API sends a bare `application/json` (Fastify would add a charset).
+  // The live API sends a bare `application/json` (Fastify would add a charset), and the rate-limit headers
+  // on every response: one answered before a token was known (no token, unknown token, no route) consumed
+  // nothing, so it shows a default token's full window.
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    if (!reply.hasHeader('x-ratelimit-permitted')) {
+      const limit = String(ctx.rateLimiter.limitFor('katapult', s.DEFAULT_TOKEN_RATE_LIMIT));
+      reply.header('x-ratelimit-permitted', limit).header('x-ratelimit-remaining', limit);
+    }
     return payload;
   });
 

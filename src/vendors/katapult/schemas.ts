@@ -5,6 +5,9 @@ import { z } from 'zod';
  * fields `custom_domains` / `cors_origins`). Key order is the order the live API sends.
  */
 
+/** Requests per minute of a token whose fixture sets none (the live API's X-RateLimit-Permitted). */
+export const DEFAULT_TOKEN_RATE_LIMIT = 1000;
+
 export const accessKeyState = z.enum(['pending', 'configured']);
 
 export const objectStorageAccessKey = z.object({
@@ -238,7 +241,7 @@ export const fixtureSchema = z.object({
     /** IPs or CIDR ranges the token may be used from; absent or empty = anywhere. */
     allowed_networks: z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/)).optional(),
     /** Requests per minute (X-RateLimit-Permitted). */
-    rate_limit: z.number().int().positive().default(1000),
+    rate_limit: z.number().int().positive().default(DEFAULT_TOKEN_RATE_LIMIT),
     /** ISO date-time after which the token is invalid (403 invalid_api_token). */
     expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
   }).strict()).default([]),

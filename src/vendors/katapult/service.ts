@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sameSecret } from '../../core/secrets.js';
+import { sameSecret, secretDigest } from '../../core/secrets.js';
 import type { VendorContext } from '../../core/vendor.js';
 import { argumentSet, booleanArg, integerArg, lookup, stringArg, stringArrayArg, type Args } from './args.js';
 import { katapultError } from './errors.js';
@@ -73,8 +73,9 @@ export class KatapultService {
   authenticate(ns: string, authorization: string | undefined, ip: string): ApiToken {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw katapultError('missing_api_token');
-    const row: TokenRow | undefined = this.store.tokenByValue.get(ns, match[1]!);
-    if (!row) throw katapultError('invalid_api_token', { details: null });
+    const given = match[1]!;
+    const row: TokenRow | undefined = this.store.tokenByDigest.get(ns, secretDigest(given));
+    if (!row || !sameSecret(given, row.token)) throw katapultError('invalid_api_token', { details: null });
     if (row.expires_at !== null && row.expires_at <= this.now()) throw katapultError('invalid_api_token', { details: 'The API token has expired' });
     const networks = row.allowed_networks ? (JSON.parse(row.allowed_networks) as string[]) : [];
     if (networks.length > 0 && !ipAllowed(ip, networks)) throw katapultError('unauthorized_network_for_api_token', { ip_address: ip });
@@ -570,8 +571,10 @@ export class KatapultService {
     const now = this.now();
     const counts = { api_tokens: 0, organizations: 0, object_storage_accounts: 0, access_keys: 0, buckets: 0, objects: 0 };
     for (const t of data.api_tokens) {
+      const digest = secretDigest(t.token);
       this.store.insertToken.run({
-        namespace: ns, token: t.token, name: t.name ?? t.token, scopes: JSON.stringify(t.scopes),
+        // A token without a name is named after its digest: the name is shown in the state dump, the token never.
+        namespace: ns, token: t.token, token_digest: digest, name: t.name ?? `api-token:${digest.slice(0, 12)}`, scopes: JSON.stringify(t.scopes),
         allowed_networks: t.allowed_networks?.length ? JSON.stringify(t.allowed_networks) : null,
         rate_limit: t.rate_limit, expires_at: t.expires_at ? Date.parse(t.expires_at) : null,
       });

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { sameSecret } from '../../core/secrets.js';
+import { sameSecret, secretDigest } from '../../core/secrets.js';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
@@ -71,7 +71,7 @@ export class KrutrimService {
       s.insertAccount.run(namespace, a.accountId, a.customerId, a.name);
       customers.set(a.accountId, a.customerId);
     }
-    for (const k of data.apiKeys) s.insertApiKey.run(namespace, k.key, k.name, k.accountId, k.rateLimit);
+    for (const k of data.apiKeys) s.insertApiKey.run(namespace, k.key, secretDigest(k.key), k.name, k.accountId, k.rateLimit);
     for (const k of data.accessKeys) {
       const tier = k.tier ?? s.region.get(namespace, k.region)!.tier;
       s.insertAccessKey.run(namespace, k.accessKey, k.secretKey, k.accountId, k.keyName, k.region, tier, k.status, k.createdAt ? Date.parse(k.createdAt) : now);
@@ -93,8 +93,9 @@ export class KrutrimService {
     const s = this.store;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
     if (!match) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: an Authorization: Bearer <api key> header is required');
-    const key = s.apiKey.get(namespace, match[1]!);
-    if (!key) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key is not valid');
+    const given = match[1]!;
+    const key = s.apiKeyByDigest.get(namespace, secretDigest(given));
+    if (!key || !sameSecret(given, key.api_key)) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key is not valid');
     if (h.accountId !== undefined && h.accountId !== key.account_id) {
       throw catalogue.error('FORBIDDEN', undefined, `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}`);
     }
@@ -194,14 +195,20 @@ export class KrutrimService {
       const sessionToken = this.ids.sessionToken();
       const refreshToken = this.ids.refreshToken();
       const expiresAt = now + this.timeoutMs();
-      this.store.insertSession.run(c.namespace, this.ids.sessionId(), sessionToken, refreshToken, key.access_key, c.accountId, c.region, c.tier, now, now, expiresAt);
+      this.store.insertSession.run(c.namespace, this.ids.sessionId(), sessionToken, secretDigest(sessionToken), refreshToken, key.access_key, c.accountId, c.region, c.tier, now, now, expiresAt);
       return { lastActiveAt: iso(now), sessionToken, expiresAt: iso(expiresAt), refreshToken };
     });
   }
 
+  /** The session with this token: found by the token's digest, then the value compared in constant time. */
+  private sessionByToken(namespace: string, token: string): SessionRow | undefined {
+    const row = this.store.sessionByDigest.get(namespace, secretDigest(token));
+    return row && sameSecret(token, row.session_token) ? row : undefined;
+  }
+
   /** A session of the caller's account, whatever its state; 404 otherwise. */
   private findSession(c: Caller, token: string): SessionRow {
-    const row = this.store.sessionByToken.get(c.namespace, token);
+    const row = this.sessionByToken(c.namespace, token);
     if (!row || row.account_id !== c.accountId) throw catalogue.error('SESSION_NOT_FOUND');
     return row;
   }
@@ -237,7 +244,7 @@ export class KrutrimService {
   /** For object operations: the `x-session-token` must name an active session of the caller's account. */
   requireSession(c: Caller, token: string | undefined): SessionRow {
     if (token === undefined || token === '') throw catalogue.error('SESSION_REQUIRED');
-    const row = this.store.sessionByToken.get(c.namespace, token);
+    const row = this.sessionByToken(c.namespace, token);
     if (!row || row.account_id !== c.accountId) throw catalogue.error('INVALID_SESSION');
     const now = this.now();
     if (!this.isActive(row, now)) throw catalogue.error('SESSION_EXPIRED');

@@ -82,16 +82,37 @@ describe('bad input gets the Keystone envelope and changes nothing', () => {
 });
 
 describe('fault injection', () => {
-  it('x-emulator-fault forces every catalogue code and every status, in the envelope, changing nothing', async () => {
-    const before = await stateDump(t);
-    for (const code of ibmCatalogue.codes()) {
-      const res = await api.create(newKeyBody(), { 'x-emulator-fault': code });
-      expectError(res, ibmCatalogue.entry(code).status);
-      expectSwiftHeaders(res, TEST_EPOCH);
-    }
-    for (const status of [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503]) expectError(await api.list('', { 'x-emulator-fault': String(status) }), status);
-    expect(await stateDump(t)).toEqual(before);
-  });
+  /** All five operations, each with a request that succeeds without a fault (the state dump shows it did not happen). */
+  const operations: Array<[string, (headers: Record<string, string>) => ReturnType<typeof api.list>, number]> = [
+    ['createCredential', (h) => api.create(newKeyBody(), h), 201],
+    ['listCredentials', (h) => api.list(`?project_id=${ACCOUNT}`, h), 200],
+    ['showCredential', (h) => api.show('181920', h), 200],
+    ['updateCredential', (h) => api.update('181920', { credential: { blob: { secret: 'never-stored-secret', status: 'Inactive' }, project_id: ACCOUNT, type: 'ec2' } }, h), 200],
+    ['deleteCredential', (h) => api.remove('181920', h), 204],
+  ];
+  const STATUSES = [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503];
+
+  it.each(operations.map(([name, send, success]) => [name, send, success] as const))(
+    '%s: x-emulator-fault forces every status and every catalogue code, in the envelope with the Swift headers, changing nothing',
+    async (_name, send, success) => {
+      const before = await stateDump(t);
+      for (const status of STATUSES) {
+        const res = await send({ 'x-emulator-fault': String(status) });
+        expectError(res, status);
+        expectSwiftHeaders(res, TEST_EPOCH);
+        if (status === 401) expect(res.headers['www-authenticate']).toBe('Basic realm="IBM COS Credentials API"');
+      }
+      for (const code of ibmCatalogue.codes()) {
+        const res = await send({ 'x-emulator-fault': code });
+        expectError(res, ibmCatalogue.entry(code).status);
+        expect(res.json().error.message, code).toBe(ibmCatalogue.entry(code).message);
+        expectSwiftHeaders(res, TEST_EPOCH);
+      }
+      expect(await stateDump(t)).toEqual(before);
+      // The same request without a fault goes through.
+      expect((await send({})).statusCode).toBe(success);
+    },
+  );
 
   it('503 carries the IBM text', async () => {
     expectError(await api.remove('181920', { 'x-emulator-fault': 'service_unavailable' }), 503, /^The credential API service is currently unavailable\.$/);

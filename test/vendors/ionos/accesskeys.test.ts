@@ -177,6 +177,17 @@ describe('renew (accesskeysRenew)', () => {
     expectIonosError(await c.renew(SEEDED_AVAILABLE), 409, 'paas-conflict-1');
     expectIonosError(await c.renew(UNKNOWN_ID), 404, 'paas-resource-1');
   });
+
+  it('accepts Content-Type: application/json with an empty body on renew and delete (generated clients send it)', async () => {
+    const json = { 'content-type': 'application/json' };
+    const renewed = await c.renew(SEEDED_AVAILABLE, json);
+    expect(renewed.statusCode).toBe(200);
+    expect(renewed.json().properties.secretKey).toEqual(expect.any(String));
+    expect((await c.del(SEEDED_AVAILABLE, json)).statusCode).toBe(202);
+    expect((await c.get(SEEDED_AVAILABLE)).json().metadata.status).toBe('DESTROYING');
+    // a body that is there must still be JSON
+    expectIonosError(await c.call({ method: 'POST', url: '/ionos/accesskeys', headers: json, payload: '{"properties":' }), 400, 'paas-validation-1');
+  });
 });
 
 describe('ensure (accesskeysPut)', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { secretDigest } from '../../../src/core/secrets.js';
 import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
-import { BEARER, client, expectIonosError, NO_S3, SEEDED_AVAILABLE, state, UNKNOWN_ID } from './helpers.js';
+import { BEARER, client, expectIonosError, NO_S3, SEEDED_AVAILABLE, state, TOKEN, UNKNOWN_ID } from './helpers.js';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;
@@ -66,6 +67,22 @@ describe('401 and 403, naturally', () => {
         expectIonosError(res, 401, 'paas-auth-1');
       }
     }
+  });
+
+  it('finds a bearer token by its SHA-256 digest, never by its value; basic credentials have no digest', async () => {
+    const db = t.runtime.db;
+    const rows = db.prepare("SELECT kind, secret, token_digest FROM ionos_credentials WHERE namespace = 'default' ORDER BY kind, id").all() as Array<{ kind: string; secret: string; token_digest: string | null }>;
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) expect(row.token_digest).toBe(row.kind === 'bearer' ? secretDigest(row.secret) : null);
+    const dump = await t.app.inject({ method: 'GET', url: '/_emulator/state?vendor=ionos' });
+    expect(dump.body).not.toContain(secretDigest(TOKEN));
+    expect((await c.list()).statusCode).toBe(200);
+    // The digest is what finds the row: with another digest the token is unknown although its value is still stored.
+    db.prepare("UPDATE ionos_credentials SET token_digest = ? WHERE namespace = 'default' AND secret = ?").run(secretDigest('something else'), TOKEN);
+    expectIonosError(await c.list(), 401, 'paas-auth-1');
+    // And the value is compared after the lookup: a digest that matches with a value that does not is refused too.
+    db.prepare("UPDATE ionos_credentials SET token_digest = ?, secret = 'other' WHERE namespace = 'default' AND secret = ?").run(secretDigest(TOKEN), TOKEN);
+    expectIonosError(await c.list(), 401, 'paas-auth-1');
   });
 
   it('refuses a user without the Object Storage privilege with 403 paas-auth-2', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { secretDigest } from '../../../src/core/secrets.js';
 import { catalogue } from '../../../src/vendors/katapult/errors.js';
 import { katapultService } from '../../../src/vendors/katapult/service.js';
 import { auth, call, expectError, loadSpec, MOUNT, validateAgainstSpec } from './helpers.js';
@@ -39,6 +40,27 @@ describe('authentication, scopes and rate limits', () => {
     const unknown = expectError(await get('objkey_x', auth('nope')), 403, 'invalid_api_token');
     expect(unknown.description).toBe('The API token provided was not valid (it may not exist or have expired)');
     expectError(await get('objkey_x', auth('katapult-expired-token')), 403, 'invalid_api_token');
+  });
+
+  it('finds a token by its SHA-256 digest, never by its value: the lookup column holds the digest, the dump neither', async () => {
+    const fixtures = { katapult: { api_tokens: [{ token: 'digest-me', scopes: ['object_storage'] }] } };
+    expect((await t.app.inject({ method: 'POST', url: '/_emulator/fixtures?namespace=dg', payload: fixtures })).statusCode).toBe(200);
+    const headers = { ...auth('digest-me'), 'x-emulator-namespace': 'dg' };
+    expectError(await get('objkey_none', headers), 404, 'object_storage_access_key_not_found');
+    const db = t.runtime.db;
+    const row = db.prepare("SELECT token_digest, name FROM katapult_api_tokens WHERE namespace = 'dg' AND token = 'digest-me'").get() as { token_digest: string; name: string };
+    expect(row.token_digest).toBe(secretDigest('digest-me'));
+    // A token given without a name is named after its digest, so the (visible) name never repeats the token.
+    expect(row.name).toBe(`api-token:${secretDigest('digest-me').slice(0, 12)}`);
+    const dump = await t.app.inject({ method: 'GET', url: '/_emulator/state?namespace=dg&vendor=katapult' });
+    expect(dump.body).not.toContain('digest-me');
+    expect(dump.body).not.toContain(secretDigest('digest-me'));
+    // The digest is what finds the row: with another digest the token is unknown although its value is still stored.
+    db.prepare("UPDATE katapult_api_tokens SET token_digest = ? WHERE namespace = 'dg' AND token = 'digest-me'").run(secretDigest('something else'));
+    expectError(await get('objkey_none', headers), 403, 'invalid_api_token');
+    // And the value is compared after the lookup: a row whose digest matches but whose value differs is refused too.
+    db.prepare("UPDATE katapult_api_tokens SET token_digest = ?, token = 'other' WHERE namespace = 'dg' AND token = 'digest-me'").run(secretDigest('digest-me'));
+    expectError(await get('objkey_none', headers), 403, 'invalid_api_token');
   });
 
   it('403 unauthorized_network_for_api_token with the client ip when the token is limited to other networks', async () => {
@@ -82,6 +104,19 @@ describe('authentication, scopes and rate limits', () => {
     expect((await get('objkey_none', headers)).headers['x-ratelimit-remaining']).toBe('2');
     // Other tokens have their own window.
     expect((await get('objkey_EMULATOR00000001')).statusCode).toBe(200);
+  });
+
+  it('X-RateLimit headers also before a token is known (no token, unknown token, no route): a full default window', async () => {
+    const answers = [await get('objkey_x', {}), await get('objkey_x', auth('nope')), await t.app.inject({ method: 'GET', url: `${MOUNT}/object_storage/nothing` })];
+    expect(answers.map((r) => r.statusCode)).toEqual([400, 403, 404]);
+    for (const res of answers) expect([res.headers['x-ratelimit-permitted'], res.headers['x-ratelimit-remaining']]).toEqual(['1000', '1000']);
+    const limited = await buildTestApp({ env: { RATE_LIMITS: 'katapult:7' } });
+    try {
+      const res = await limited.app.inject({ method: 'GET', url: `${MOUNT}/object_storage/nothing` });
+      expect([res.headers['x-ratelimit-permitted'], res.headers['x-ratelimit-remaining']]).toEqual(['7', '7']);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

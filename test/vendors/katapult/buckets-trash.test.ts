@@ -55,6 +55,14 @@ describe('buckets', () => {
     expect((await getBucket('emulator-bucket')).json().object_storage_bucket.access_control_list.read_key_ids).toEqual([]);
   });
 
+  it('a versioning argument (not in the vendor spec) is ignored like any unknown argument', async () => {
+    const patched = await patchBucket('emulator-bucket', { label: 'Versioned?', versioning: 'enabled' });
+    expect(patched.statusCode).toBe(200);
+    const bucket = patched.json().object_storage_bucket;
+    expect(bucket.label).toBe('Versioned?');
+    expect(bucket).not.toHaveProperty('versioning');
+  });
+
   it('natural errors: taken or invalid name, unknown key, missing bucket or cluster; bad input changes nothing', async () => {
     const before = await state();
     expect(expectError(await createBucket({ name: 'emulator-bucket' }), 422, 'validation_error').detail).toEqual({ errors: ['Name has already been taken'] });

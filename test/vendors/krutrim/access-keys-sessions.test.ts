@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { secretDigest } from '../../../src/core/secrets.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { ACCOUNT, ACTIVE_KEY, activate, auth, expectError, INACTIVE_KEY, journal, kos, OTHER_API_KEY, stateDump } from './helpers.js';
+import { ACCOUNT, ACTIVE_KEY, activate, API_KEY, auth, expectError, INACTIVE_KEY, journal, kos, OTHER_API_KEY, SEEDED_BUCKET_KRN, stateDump } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -16,6 +17,24 @@ describe('auth and tenancy', () => {
     expect(missing.message).toMatch(/^Unauthorized/);
     expectError(await kos(t, { method: 'GET', path: '/kos/v1/access_keys', headers: { authorization: 'Bearer nope-nope-nope' } }), 401, 'UNAUTHORIZED');
     expectError(await kos(t, { method: 'GET', path: '/kos/v1/access_keys', headers: { authorization: 'Basic a3J1dHJpbTp4' } }), 401, 'UNAUTHORIZED');
+  });
+
+  it('finds an API key by its SHA-256 digest, never by its value; the dump shows neither', async () => {
+    const db = t.runtime.db;
+    const rows = db.prepare("SELECT api_key, key_digest FROM krutrim_api_keys WHERE namespace = 'default'").all() as Array<{ api_key: string; key_digest: string }>;
+    expect(rows.map((r) => r.api_key)).toContain(API_KEY);
+    for (const row of rows) expect(row.key_digest).toBe(secretDigest(row.api_key));
+    const dump = JSON.stringify(await stateDump(t));
+    expect(dump).not.toContain(API_KEY);
+    expect(dump).not.toContain(secretDigest(API_KEY));
+    const list = () => kos(t, { method: 'GET', path: '/kos/v1/access_keys' });
+    expect((await list()).statusCode).toBe(200);
+    // The digest is what finds the row: with another digest the key is unknown although its value is still stored.
+    db.prepare("UPDATE krutrim_api_keys SET key_digest = ? WHERE namespace = 'default' AND api_key = ?").run(secretDigest('something else'), API_KEY);
+    expectError(await list(), 401, 'UNAUTHORIZED');
+    // And the value is compared after the lookup: a digest that matches with a value that does not is refused too.
+    db.prepare("UPDATE krutrim_api_keys SET key_digest = ?, api_key = 'other' WHERE namespace = 'default' AND api_key = ?").run(secretDigest(API_KEY), API_KEY);
+    expectError(await list(), 401, 'UNAUTHORIZED');
   });
 
   it("takes the account from x-account-id, or the key's own when absent (the SDKs do not send it)", async () => {
@@ -102,6 +121,12 @@ describe('access keys', () => {
     expect((await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${ACTIVE_KEY.accessKey}`, body: { otp: '123456' } })).statusCode).toBe(204);
   });
 
+  it('a delete with Content-Type: application/json and an empty body is a delete without otp', async () => {
+    const created = (await kos(t, { method: 'POST', path: '/kos/v1/access_keys', body: {} })).json();
+    expect((await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${created.access_key}`, body: '' })).statusCode).toBe(204);
+    expectError(await kos(t, { method: 'DELETE', path: `/kos/v1/access_keys/${created.access_key}` }), 404, 'ACCESS_KEY_NOT_FOUND');
+  });
+
   it('deletes every key of the account with access_keys_all, then 404 "Access keys not found"', async () => {
     expect((await kos(t, { method: 'DELETE', path: '/internal/kos/v1/access_keys_all' })).statusCode).toBe(204);
     expect((await kos(t, { method: 'GET', path: '/kos/v1/access_keys' })).json()).toEqual([]);
@@ -129,6 +154,28 @@ describe('sessions', () => {
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/sessions/activate', body: { ...ACTIVE_KEY, secretKey: 'wrong' } }), 401, 'INVALID_CREDENTIALS');
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/sessions/activate', body: { accessKey: 'KOSNOPE', secretKey: 'x' } }), 401, 'INVALID_CREDENTIALS');
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/sessions/activate', body: INACTIVE_KEY }), 403, 'ACCESS_KEY_INACTIVE');
+  });
+
+  it('finds a session by the SHA-256 digest of its token, never by the token; the dump shows neither', async () => {
+    const s = await activate(t);
+    const db = t.runtime.db;
+    const row = db.prepare("SELECT session_token, token_digest FROM krutrim_sessions WHERE namespace = 'default'").get() as { session_token: string; token_digest: string };
+    expect(row).toEqual({ session_token: s.sessionToken, token_digest: secretDigest(s.sessionToken) });
+    const dump = JSON.stringify(await stateDump(t));
+    expect(dump).not.toContain(s.sessionToken);
+    expect(dump).not.toContain(secretDigest(s.sessionToken));
+    const status = () => kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` });
+    const objects = () => kos(t, { method: 'GET', path: `/kos/v1/buckets/${encodeURIComponent(SEEDED_BUCKET_KRN)}/objects`, headers: { 'x-session-token': s.sessionToken } });
+    expect((await status()).json().isActive).toBe(true);
+    expect((await objects()).statusCode).toBe(200);
+    // The digest is what finds the row: with another digest the token is unknown although its value is still stored.
+    db.prepare("UPDATE krutrim_sessions SET token_digest = ? WHERE namespace = 'default'").run(secretDigest('something else'));
+    expectError(await status(), 404, 'SESSION_NOT_FOUND');
+    expectError(await objects(), 401, 'INVALID_SESSION');
+    // And the value is compared after the lookup: a digest that matches with a value that does not is refused too.
+    db.prepare("UPDATE krutrim_sessions SET token_digest = ?, session_token = 'kst_other' WHERE namespace = 'default'").run(secretDigest(s.sessionToken));
+    expectError(await status(), 404, 'SESSION_NOT_FOUND');
+    expectError(await objects(), 401, 'INVALID_SESSION');
   });
 
   it('expires after the timeout on the injected clock; refresh works before expiry, not after', async () => {

@@ -41,7 +41,7 @@ describe('bad input changes nothing', () => {
     ['a wrong access-key type', { method: 'POST', path: '/kos/v1/access_keys', body: { key_name: 7 } }, 400, 'BAD_REQUEST'],
     ['a non-JSON content type', { method: 'POST', path: '/kos/v1/buckets', body: 'name=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['a huge body', { method: 'POST', path: '/kos/v1/buckets', body: JSON.stringify({ name: 'big-bucket', description: 'x'.repeat(2 * 1024 * 1024) }) }, 413, 'PAYLOAD_TOO_LARGE'],
-    ['an empty JSON body on create', { method: 'POST', path: '/kos/v1/buckets', body: '' }, 400, 'INVALID_JSON'],
+    ['an empty JSON body on create is a missing body', { method: 'POST', path: '/kos/v1/buckets', body: '' }, 400, 'BAD_REQUEST'],
   ];
 
   it.each(cases)('%s', async (_name, call, status, code) => {

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { secretDigest } from '../../src/core/secrets.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import tokenDigests from '../../src/db/migrations/011-token-digests.js';
+import { openDatabase } from '../../src/db/open.js';
+import { buildTestApp } from '../helpers/build-app.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+const tempFile = () => join((dir = mkdtempSync(join(tmpdir(), 'ake-db-'))), 'state.sqlite');
+
+describe('the state database', () => {
+  it(':memory: stays in memory; a file database uses WAL, with foreign keys on', () => {
+    const memory = openDatabase(':memory:');
+    expect(memory.pragma('journal_mode', { simple: true })).toBe('memory');
+    memory.close();
+    const file = openDatabase(tempFile());
+    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(file.pragma('foreign_keys', { simple: true })).toBe(1);
+    file.close();
+  });
+
+  it('applies the migrations in order against user_version, once', () => {
+    const path = tempFile();
+    const first = openDatabase(path);
+    expect(first.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    first.prepare("INSERT INTO namespaces (name, created_at) VALUES ('kept', 0)").run();
+    first.close();
+    // Reopening applies nothing again: the row survives and the version is unchanged.
+    const again = openDatabase(path);
+    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(again.prepare("SELECT count(*) AS n FROM namespaces WHERE name = 'kept'").get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('takes a database part-way up to the current version, applying only the missing migrations', () => {
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database from a newer emulator, naming the versions', () => {
+    const path = tempFile();
+    const newer = new Database(path);
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    expect(() => openDatabase(path)).toThrow(`schema version ${MIGRATIONS.length + 1}, newer than this emulator knows (${MIGRATIONS.length})`);
+  });
+
+  it('upgrades a file database from before the token digests: its bearer tokens still authenticate, found by digest', async () => {
+    const path = tempFile();
+    const before = MIGRATIONS.indexOf(tokenDigests);
+    const old = new Database(path);
+    for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
+    // A namespace with state, as an emulator of the previous version left it (no digest columns yet).
+    old.prepare("INSERT INTO namespaces (name, created_at) VALUES ('legacy', 0)").run();
+    old.prepare("INSERT INTO katapult_api_tokens (namespace, token, name, scopes, allowed_networks, rate_limit, expires_at) VALUES ('legacy', 'old-katapult-token', 'old', '[\"object_storage\"]', NULL, 100, NULL)").run();
+    old.prepare("INSERT INTO ionos_users (namespace, user_id, email, contract_number, canonical_user_id, administrative) VALUES ('legacy', 'u1', 'u1@example.com', '1', 'c1', 0)").run();
+    old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'bearer:old', 'bearer', NULL, 'old-ionos-token', 'u1', 100, 1)").run();
+    old.prepare("INSERT INTO ionos_credentials (namespace, id, kind, username, secret, user_id, rate_limit, object_storage_access) VALUES ('legacy', 'basic:u1', 'basic', 'u1@example.com', 'pw', 'u1', 100, 1)").run();
+    old.prepare("INSERT INTO krutrim_accounts (namespace, account_id, customer_id, name) VALUES ('legacy', '1', 'c1', 'legacy')").run();
+    old.prepare("INSERT INTO krutrim_api_keys (namespace, api_key, name, account_id, rate_limit) VALUES ('legacy', 'old-kos-key', 'old', '1', 100)").run();
+    old.prepare("INSERT INTO krutrim_regions (namespace, region_id, tier) VALUES ('legacy', 'In-Bangalore-1', 'standard')").run();
+    old.prepare(`INSERT INTO krutrim_sessions (namespace, session_id, session_token, refresh_token, access_key, account_id, region, tier, created_at, last_active_at, expires_at)
+      VALUES ('legacy', 's1', 'kst_old', 'ksr_old', 'KOSOLD', '1', 'In-Bangalore-1', 'standard', 0, 0, 9999999999999)`).run();
+    old.close();
+
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT token_digest FROM katapult_api_tokens WHERE namespace = 'legacy'").get()).toEqual({ token_digest: secretDigest('old-katapult-token') });
+    expect(db.prepare("SELECT id, token_digest FROM ionos_credentials WHERE namespace = 'legacy' ORDER BY id").all()).toEqual([
+      { id: 'basic:u1', token_digest: null },
+      { id: 'bearer:old', token_digest: secretDigest('old-ionos-token') },
+    ]);
+    expect(db.prepare("SELECT key_digest FROM krutrim_api_keys WHERE namespace = 'legacy'").get()).toEqual({ key_digest: secretDigest('old-kos-key') });
+    expect(db.prepare("SELECT token_digest FROM krutrim_sessions WHERE namespace = 'legacy'").get()).toEqual({ token_digest: secretDigest('kst_old') });
+    const t = await buildTestApp({ db });
+    try {
+      const ns = { 'x-emulator-namespace': 'legacy' };
+      const katapult = (token: string) => t.app.inject({ method: 'GET', url: '/katapult/core/v1/object_storage/access_keys/access_key?access_key[id]=objkey_none', headers: { ...ns, authorization: `Bearer ${token}` } });
+      expect((await katapult('old-katapult-token')).json().error.code).toBe('object_storage_access_key_not_found');
+      expect((await katapult('katapult-test-token')).json().error.code).toBe('invalid_api_token');
+      const ionos = (authorization: string) => t.app.inject({ method: 'GET', url: '/ionos/accesskeys', headers: { ...ns, authorization } });
+      expect((await ionos('Bearer old-ionos-token')).json()).toMatchObject({ items: [] });
+      expect((await ionos(`Basic ${Buffer.from('u1@example.com:pw').toString('base64')}`)).statusCode).toBe(200);
+      expect((await ionos('Bearer ionos-test-token')).statusCode).toBe(401);
+      const kos = (key: string, session = 'kst_old') => t.app.inject({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${session}`, headers: { ...ns, authorization: `Bearer ${key}` } });
+      expect((await kos('old-kos-key')).json()).toMatchObject({ isActive: true, accessKey: 'KOSOLD' });
+      expect((await kos('old-kos-key', 'kst_unknown')).statusCode).toBe(404);
+      expect((await kos('krutrim-test-key')).statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
