@@ -6,12 +6,15 @@ import { PACKAGE_VERSION } from './core/package-info.js';
 import { controlPlane } from './control/routes.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
+import { s3Definition, s3Mount } from './s3/mount.js';
 import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve only this vendor, at the root of the app (for VENDOR_PORTS); no control plane. */
   rootVendor?: string;
+  /** Serve only this vendor's S3 data plane, at the root of the app (for S3_PORTS); no control plane. */
+  rootS3Vendor?: string;
 }
 
 /** Fastify's compiler factories, typed for Ajv/fast-json-stringify; the zod compilers fit its call shape. */
@@ -49,6 +52,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.setSerializerCompiler(serializerCompiler);
   closeConnectionsWhenClosing(app);
 
+  if (options.rootS3Vendor !== undefined) {
+    const vendor = runtime.vendors.find((v) => v.id === options.rootS3Vendor && v.s3);
+    if (!vendor) throw new Error(`vendor ${options.rootS3Vendor} has no S3 plane served`);
+    await app.register(vendorPlugin(s3Definition(vendor, runtime.vendors, ''), runtime, ''));
+    return app;
+  }
+
   if (options.rootVendor !== undefined) {
     const vendor = runtime.vendors.find((v) => v.id === options.rootVendor);
     if (!vendor) throw new Error(`vendor ${options.rootVendor} is not served`);
@@ -63,6 +73,11 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(controlPlane(runtime, () => app), { prefix: '/_emulator' });
   for (const vendor of runtime.vendors) {
     await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
+  }
+  for (const vendor of runtime.vendors) {
+    if (!vendor.s3) continue;
+    const mount = s3Mount(vendor.id);
+    await app.register(vendorPlugin(s3Definition(vendor, runtime.vendors, mount), runtime, mount), { prefix: mount });
   }
   await app.register(swaggerUi, {
     routePrefix: '/docs',

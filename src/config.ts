@@ -88,6 +88,26 @@ export const SETTINGS = {
   ionosKeyLimit: setting({ env: 'IONOS_KEY_LIMIT', flag: '--ionos-key-limit', help: 'IONOS access keys per user', allowed: 'an integer 1–100000', default: '5', parse: integer(1, 100_000) }),
   ibmKeyLimit: setting({ env: 'IBM_KEY_LIMIT', flag: '--ibm-key-limit', help: 'IBM COS access keys per user', allowed: 'an integer 1–100000', default: '10', parse: integer(1, 100_000) }),
   krutrimSessionTimeout: setting({ env: 'KRUTRIM_SESSION_TIMEOUT', flag: '--krutrim-session-timeout', help: 'KOS session lifetime', allowed: DURATION_HELP, default: '1h', parse: duration }),
+  s3Ports: setting({
+    env: 'S3_PORTS', flag: '--s3-ports', help: "also serve a vendor's S3 data plane at the root of its own port (vendor:port,…)",
+    allowed: `<vendor>:<port>,… with vendor one of ${VENDOR_IDS.join(', ')}`, default: '',
+    parse: (t): Array<{ vendor: VendorId; port: number }> =>
+      t.split(',').map((p) => p.trim()).filter(Boolean).map((part) => {
+        const [vendor, port] = part.split(':');
+        return { vendor: vendorList(vendor ?? '')[0]!, port: integer(0, 65535)(port ?? '') };
+      }),
+  }),
+  publicUrl: setting({
+    env: 'PUBLIC_URL', flag: '--public-url', help: 'base URL of this emulator (e.g. http://127.0.0.1:4580): vendor APIs then return S3 URLs that point at its S3 plane',
+    allowed: 'an http(s) URL without a path, query or fragment', default: undefined,
+    parse: (t): string => {
+      const url = new URL(t.trim());
+      if (!/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw new Error('not a base URL');
+      return url.origin;
+    },
+  }),
+  s3MaxObjectBytes: setting({ env: 'S3_MAX_OBJECT_BYTES', flag: '--s3-max-object-bytes', help: 'largest S3 object in bytes', allowed: 'an integer 1–5368709120', default: String(64 * 1024 * 1024), parse: integer(1, 5 * 1024 ** 3) }),
+  s3MaxNamespaceBytes: setting({ env: 'S3_MAX_NAMESPACE_BYTES', flag: '--s3-max-namespace-bytes', help: 'most S3 object bytes one namespace may hold (all vendors)', allowed: 'an integer 1–1099511627776', default: String(1024 ** 3), parse: integer(1, 1024 ** 4) }),
   krutrimMaxObjectBytes: setting({ env: 'KRUTRIM_MAX_OBJECT_BYTES', flag: '--krutrim-max-object-bytes', help: 'largest KOS object upload in bytes', allowed: 'an integer 1–1073741824', default: '10485760', parse: integer(1, 1_073_741_824) }),
 } as const;
 

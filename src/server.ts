@@ -8,6 +8,8 @@ export interface RunningEmulator {
   app: FastifyInstance;
   /** One app per VENDOR_PORTS entry. */
   vendorApps: Array<{ vendor: string; port: number; app: FastifyInstance }>;
+  /** One app per S3_PORTS entry. */
+  s3Apps: Array<{ vendor: string; port: number; app: FastifyInstance }>;
   /** The base URL of the main port. */
   url: string;
   close(): Promise<void>;
@@ -39,10 +41,17 @@ export async function startServer(config: Config, options: RuntimeOptions & { lo
       await vendorApp.listen({ port, host: config.host });
       vendorApps.push({ vendor, port: (vendorApp.server.address() as { port: number }).port, app: vendorApp });
     }
+    const s3Apps = [];
+    for (const { vendor, port } of config.s3Ports) {
+      const s3App = await buildApp(runtime, { logger: options.logger, rootS3Vendor: vendor });
+      apps.push(s3App);
+      await s3App.listen({ port, host: config.host });
+      s3Apps.push({ vendor, port: (s3App.server.address() as { port: number }).port, app: s3App });
+    }
     const address = app.server.address() as { port: number; address: string };
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     return {
-      runtime, app, vendorApps,
+      runtime, app, vendorApps, s3Apps,
       url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
       close: async () => {
         // In-flight requests finish first; then the database is closed cleanly.

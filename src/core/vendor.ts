@@ -7,6 +7,7 @@ import type { Problem, VendorError } from './errors.js';
 import type { IdSource } from './ids.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { TransitionSpec, Transitions } from './transitions.js';
+import type { VendorS3 } from '../s3/part.js';
 
 /** What a vendor plugin is given: explicit dependencies, no globals (anchors A.3.3). */
 export interface VendorContext {
@@ -58,6 +59,8 @@ export interface VendorDefinition<Fixture = unknown> {
   openapi?: { components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
   /** Registers the vendor's routes (Fastify plugin body). Called once per app the vendor is served by. */
   routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
+  /** The vendor's keys at work: its S3 data plane at `/s3/<id>` (DESIGN.md §6, src/s3/part.ts). */
+  s3?: VendorS3;
 }
 
 /** One instance per database: a vendor's prepared statements, shared by its routes and its seeding. */

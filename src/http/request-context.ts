@@ -6,6 +6,8 @@ export interface EmulatorRequestContext {
   outcome?: string;
   /** The credential the vendor's auth resolved, for logs and rate limits (never a secret). */
   credential?: string;
+  /** The operation, when a route serves several (the S3 plane: `s3:PutObject`); else the route's operationId. */
+  operation?: string;
 }
 
 declare module 'fastify' {

@@ -102,7 +102,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
         vendor: vendor.id,
         method: request.method,
         path,
-        operation: route.schema?.operationId ?? null,
+        operation: context?.operation ?? route.schema?.operationId ?? null,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
       };

@@ -9,6 +9,9 @@ import ionosKeyCounts from './008-ionos-key-counts.js';
 import krutrimSessionsKeyIndex from './009-krutrim-sessions-key-index.js';
 import exoscaleAssumedKeys from './010-exoscale-assumed-keys.js';
 import tokenDigests from './011-token-digests.js';
+import s3 from './015-s3.js';
+import katapultS3 from './016-katapult-s3.js';
+import krutrimS3 from './017-krutrim-s3.js';
 
 /** The only place the order is defined. Append new migrations; never reorder. */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, s3, katapultS3, krutrimS3];

@@ -2,6 +2,7 @@ import type { VendorDefinition } from '../../core/vendor.js';
 import { errorModel } from './errors.js';
 import { registerRoutes } from './routes.js';
 import { fixtureSchema, type KatapultFixture } from './schemas.js';
+import { katapultS3 } from './s3.js';
 import { katapultService, TRANSITIONS } from './service.js';
 
 /** Katapult Core API v1, object storage (vendor notes §1). */
@@ -16,10 +17,12 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     { name: 'katapult_clusters' },
     { name: 'katapult_accounts' },
     { name: 'katapult_trash_objects' },
-    { name: 'katapult_access_keys', hiddenColumns: ['s3_secret_hash'] },
+    { name: 'katapult_access_keys', hiddenColumns: ['s3_secret_hash', 's3_secret'] },
     { name: 'katapult_buckets' },
-    { name: 'katapult_objects' },
+    { name: 'katapult_objects', hiddenColumns: ['body'] },
     { name: 'katapult_presigned_urls', hiddenColumns: ['signature'] },
+    { name: 'katapult_s3_uploads' },
+    { name: 'katapult_s3_parts', hiddenColumns: ['body'] },
   ],
   transitions: [
     { name: TRANSITIONS.keyProvisioning, description: 'after create, generate_credentials (and PATCH) answer 422 object_storage_provisioning_error until this completes', default: { kind: 'delay', ms: 5_000 } },
@@ -40,4 +43,5 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     security: [{ Authenticator: [] }],
   },
   routes: (app, ctx) => registerRoutes(app, ctx),
+  s3: katapultS3,
 };

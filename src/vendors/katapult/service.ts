@@ -3,9 +3,10 @@ import { sameSecret, secretDigest } from '../../core/secrets.js';
 import type { VendorContext } from '../../core/vendor.js';
 import { argumentSet, booleanArg, integerArg, lookup, stringArg, stringArrayArg, type Args } from './args.js';
 import { katapultError } from './errors.js';
+import { keyPath, s3BaseUrl } from '../../s3/urls.js';
 import { bucketPublicUrl, katapultIds, serverUrl, type KatapultIds } from './ids.js';
 import type { DataCenter, KatapultFixture, ObjectStorageAccessKey, ObjectStorageAccount, ObjectStorageBucket, TrashObject } from './schemas.js';
-import { katapultStore, type AccessKeyRow, type AccountRow, type BucketRow, type KatapultStore, type OrganizationRow, type TokenRow, type TrashRow } from './store.js';
+import { katapultStore, type AccessKeyRow, type AccountRow, type BucketRow, type KatapultStore, type OrganizationRow, type PresignedRow, type TokenRow, type TrashRow } from './store.js';
 
 /** Transition names and defaults (DESIGN.md §2). */
 export const TRANSITIONS = {
@@ -279,7 +280,7 @@ export class KatapultService {
       all_objects_write: bool(row.all_objects_write),
       read_buckets: read,
       write_buckets: write,
-      server_url: row.s3_access_key_id ? serverUrl(row.region) : null,
+      server_url: row.s3_access_key_id ? (s3BaseUrl(this.ctx.config.publicUrl, ns, 'katapult') ?? serverUrl(row.region)) : null,
       s3_access_key_id: row.s3_access_key_id,
       s3_secret_access_key: secret,
     };
@@ -366,6 +367,7 @@ export class KatapultService {
     const s3Id = row.s3_access_key_id ?? this.ids.s3AccessKeyId();
     const secret = this.ids.s3Secret();
     this.store.setKeyCredentials.run({ namespace: ns, id: row.id, s3_access_key_id: s3Id, s3_secret_hash: hashSecret(secret), now: this.now() });
+    this.store.setKeyS3Secret.run(secret, ns, row.id);
     this.ctx.transitions.restart(ns, TRANSITIONS.keyConfiguring, row.id);
     return { object_storage_access_key: this.keyView(ns, this.store.keyById.get(ns, row.id)!, secret) };
   }
@@ -374,6 +376,13 @@ export class KatapultService {
   verifyCredentials(ns: string, s3AccessKeyId: string, secret: string): boolean {
     const row = this.store.keyByS3Id.get(ns, s3AccessKeyId);
     return row?.s3_secret_hash != null && sameSecret(hashSecret(secret), row.s3_secret_hash);
+  }
+
+  /** The S3 plane's view of a key (src/vendors/katapult/s3.ts): the row by its S3 access key id, its state now, its account. */
+  s3Key(ns: string, s3AccessKeyId: string): { row: AccessKeyRow; state: 'pending' | 'configured'; account: AccountRow | undefined } | undefined {
+    const row = this.store.keyByS3Id.get(ns, s3AccessKeyId);
+    if (!row) return undefined;
+    return { row, state: this.keyState(ns, row), account: this.store.accountById.get(ns, row.account_id) };
   }
 
   // ---------------------------------------------------------------- buckets (C1–C7)
@@ -525,17 +534,22 @@ export class KatapultService {
       'X-Amz-SignedHeaders': 'host',
       'X-Amz-Signature': signature,
     });
-    const key = path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
-    return { url: `${bucketPublicUrl(row.name, row.region)}${key}?${query.toString()}` };
+    const key = keyPath(path.replace(/^\/+/, ''));
+    const s3 = s3BaseUrl(this.ctx.config.publicUrl, ns, 'katapult');
+    return { url: `${s3 !== undefined ? `${s3}/${row.name}/` : bucketPublicUrl(row.name, row.region)}${key}?${query.toString()}` };
   }
 
   /** Whether a presigned URL the emulator issued would be honoured now: valid, expired, revoked or unknown. */
   presignedUrlStatus(ns: string, url: string): 'valid' | 'expired' | 'revoked' | 'unknown' {
-    const signature = new URL(url).searchParams.get('X-Amz-Signature') ?? '';
+    return this.presignedStatus(ns, new URL(url).searchParams.get('X-Amz-Signature') ?? '').state;
+  }
+
+  /** The presigned URL with this signature, and whether it is honoured now (the S3 plane serves them). */
+  presignedStatus(ns: string, signature: string): { row: PresignedRow | undefined; state: 'valid' | 'expired' | 'revoked' | 'unknown' } {
     const row = this.store.presignedBySignature.get(ns, signature);
-    if (!row) return 'unknown';
-    if (row.revoked_at !== null) return 'revoked';
-    return this.now() >= row.expires_at ? 'expired' : 'valid';
+    if (!row) return { row, state: 'unknown' };
+    if (row.revoked_at !== null) return { row, state: 'revoked' };
+    return { row, state: this.now() >= row.expires_at ? 'expired' : 'valid' };
   }
 
   revokePresignedUrls(ns: string, args: Args): { success: true } {
@@ -598,6 +612,7 @@ export class KatapultService {
             settled: int(configured), pending_since: null, s3_access_key_id: k.s3_access_key_id ?? null,
             s3_secret_hash: k.s3_secret_access_key ? hashSecret(k.s3_secret_access_key) : null, credentials_generated_at: k.s3_access_key_id ? now : null,
           });
+          if (k.s3_secret_access_key) this.store.setKeyS3Secret.run(k.s3_secret_access_key, ns, k.id);
           counts.access_keys++;
         }
         for (const b of acc.buckets) {

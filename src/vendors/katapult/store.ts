@@ -12,6 +12,8 @@ export interface AccessKeyRow {
   id: string; account_id: string; name: string; region: string; created_at: number;
   all_buckets_read: number; all_objects_read: number; all_objects_write: number;
   settled: number; pending_since: number | null; s3_access_key_id: string | null; s3_secret_hash: string | null; credentials_generated_at: number | null;
+  /** The latest S3 secret itself (migration 016): SigV4 verification needs it; hidden from the dump. */
+  s3_secret?: string | null;
 }
 export interface BucketRow {
   name: string; account_id: string; region: string; label: string | null; created_at: number; pending_since: number;
@@ -20,6 +22,8 @@ export interface BucketRow {
   read_key_ids: string; write_key_ids: string; custom_domains: string; cors_origins: string;
 }
 export interface ObjectRow { bucket_name: string; path: string; size: number | null }
+/** An object as the S3 plane sees it: fixture objects have no bytes (NULL body, etag, type, time). */
+export interface S3ObjectRow { path: string; size: number | null; etag: string | null; content_type: string | null; last_modified: number; metadata: string | null }
 export interface PresignedRow { id: string; bucket_name: string; path: string; created_at: number; expires_at: number; revoked_at: number | null; signature: string }
 
 /** A prepared statement, typed locally so the declaration output can name it. */
@@ -96,6 +100,18 @@ function create(db: Database) {
     objectStats: prep<[string, string], { n: number; size: number | null }>(db, 'SELECT count(*) AS n, sum(size) AS size FROM katapult_objects WHERE namespace = ? AND bucket_name = ?'),
     insertObject: prep(db, 'INSERT OR REPLACE INTO katapult_objects (namespace, bucket_name, path, size) VALUES (@namespace, @bucket_name, @path, @size)'),
     deleteObjectsOfBucket: prep<[string, string]>(db, 'DELETE FROM katapult_objects WHERE namespace = ? AND bucket_name = ?'),
+
+    // The S3 data plane (src/vendors/katapult/s3.ts, migration 016).
+    setKeyS3Secret: prep<[string, string, string]>(db, 'UPDATE katapult_access_keys SET s3_secret = ? WHERE namespace = ? AND id = ?'),
+    s3Objects: prep<[string, string, string, string, string, number], S3ObjectRow>(db, `SELECT o.path, o.size, o.etag, o.content_type, coalesce(o.last_modified, b.created_at) AS last_modified, o.metadata
+      FROM katapult_objects o JOIN katapult_buckets b ON b.namespace = o.namespace AND b.name = o.bucket_name
+      WHERE o.namespace = ? AND o.bucket_name = ? AND o.path > ? AND substr(o.path, 1, length(?)) = ? ORDER BY o.path LIMIT ?`),
+    s3Object: prep<[string, string, string], S3ObjectRow>(db, `SELECT o.path, o.size, o.etag, o.content_type, coalesce(o.last_modified, b.created_at) AS last_modified, o.metadata
+      FROM katapult_objects o JOIN katapult_buckets b ON b.namespace = o.namespace AND b.name = o.bucket_name WHERE o.namespace = ? AND o.bucket_name = ? AND o.path = ?`),
+    s3ObjectBody: prep<[string, string, string], { body: Buffer | null; size: number | null }>(db, 'SELECT body, size FROM katapult_objects WHERE namespace = ? AND bucket_name = ? AND path = ?'),
+    s3PutObject: prep<[string, string, string, number, Buffer, string, string, number, string]>(db, 'INSERT OR REPLACE INTO katapult_objects (namespace, bucket_name, path, size, body, etag, content_type, last_modified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    s3DeleteObject: prep<[string, string, string]>(db, 'DELETE FROM katapult_objects WHERE namespace = ? AND bucket_name = ? AND path = ?'),
+    s3UsedBytes: prep<[string], { n: number }>(db, 'SELECT coalesce(sum(CASE WHEN body IS NULL THEN 0 ELSE size END), 0) AS n FROM katapult_objects WHERE namespace = ?'),
 
     insertPresigned: prep(db, 'INSERT INTO katapult_presigned_urls (namespace, id, bucket_name, path, created_at, expires_at, revoked_at, signature) VALUES (@namespace, @id, @bucket_name, @path, @created_at, @expires_at, NULL, @signature)'),
     revokePresigned: prep<[number, string, string]>(db, 'UPDATE katapult_presigned_urls SET revoked_at = ? WHERE namespace = ? AND bucket_name = ? AND revoked_at IS NULL'),

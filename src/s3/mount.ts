@@ -1,0 +1,15 @@
+import type { VendorDefinition } from '../core/vendor.js';
+import { s3ErrorModel } from './errors.js';
+import { s3Routes } from './routes.js';
+
+/** Where a vendor's S3 plane is mounted on the main port (DESIGN.md §6). */
+export const s3Mount = (vendorId: string) => `/s3/${vendorId}`;
+
+/**
+ * A vendor's S3 plane as a definition the shared vendor plugin serves: the vendor's id (so the
+ * journal, namespaces and faults name the vendor), S3's error model, the S3 routes.
+ */
+export function s3Definition(vendor: VendorDefinition, vendors: readonly VendorDefinition[], mount: string): VendorDefinition {
+  const all = vendors.flatMap((v) => (v.s3 ? [{ id: v.id, part: v.s3 }] : []));
+  return { ...vendor, mount, title: `${vendor.title}: S3 data plane`, errors: s3ErrorModel, routes: s3Routes({ vendor, part: vendor.s3!, all, mount }) };
+}

@@ -1,0 +1,533 @@
+import type { Readable } from 'node:stream';
+import type { VendorContext } from '../core/vendor.js';
+import { CHECKSUM_ALGORITHMS, md5Hex, readBody, type BodyEncoding, type BodyPlan, type ReadBody } from './body.js';
+import { s3Error } from './errors.js';
+import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World } from './part.js';
+import { multipartStore, type MultipartStore } from './store.js';
+import { parseCompleteRequest, parseDeleteRequest, s3Document, xmlElement, xmlEscape } from './xml.js';
+
+/**
+ * The S3 operations (DESIGN.md §6), vendor-neutral: a request already authenticated with a
+ * vendor's key comes in, a response descriptor goes out. Which buckets and objects exist, and
+ * what the key may do, is asked of the vendor's part (S3World, S3Key.may).
+ */
+
+export interface S3Response {
+  status: number;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export interface S3Request {
+  method: string;
+  bucket: string | undefined;
+  key: string | undefined;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  stream: Readable;
+  /** How the body is framed and signed (from the signature check). */
+  encoding: BodyEncoding;
+}
+
+export interface PlaneContext {
+  ctx: VendorContext;
+  vendor: string;
+  ns: string;
+  world: S3World;
+  key: S3Key;
+  /** Object bytes the namespace holds across every vendor (objects and upload parts). */
+  namespaceBytes(): number;
+}
+
+/** S3 requires every part but the last to be at least 5 MiB. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+const MAX_KEYS = 1000;
+const MAX_XML_BODY = 2 * 1024 * 1024;
+/** Above every character: `<prefix><LAST>` sorts after every key that starts with `<prefix>`. */
+const LAST = '\u{10FFFF}';
+
+const header = (h: S3Request['headers'], name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+const quoted = (etag: string) => `"${etag}"`;
+const httpDate = (ms: number) => new Date(ms).toUTCString();
+const isoDate = (ms: number) => new Date(ms).toISOString();
+
+/** Which operation a request is, from its method, path and sub-resource (as S3 routes them). */
+export function operationOf(method: string, bucket: string | undefined, key: string | undefined, q: URLSearchParams, headers: S3Request['headers']): string {
+  if (bucket === undefined) return method === 'GET' ? 'ListBuckets' : 'Unsupported';
+  if (key === undefined) {
+    if (method === 'GET') {
+      if (q.has('location')) return 'GetBucketLocation';
+      if (q.get('list-type') === '2') return 'ListObjectsV2';
+      for (const sub of ['acl', 'versioning', 'policy', 'cors', 'lifecycle', 'tagging', 'uploads', 'encryption', 'website', 'logging', 'notification', 'replication', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'versions', 'accelerate', 'requestPayment']) {
+        if (q.has(sub)) return 'Unsupported';
+      }
+      return 'ListObjects';
+    }
+    if (method === 'HEAD') return 'HeadBucket';
+    if (method === 'PUT') return [...q.keys()].length === 0 ? 'CreateBucket' : 'Unsupported';
+    if (method === 'DELETE') return [...q.keys()].length === 0 ? 'DeleteBucket' : 'Unsupported';
+    if (method === 'POST' && q.has('delete')) return 'DeleteObjects';
+    return 'Unsupported';
+  }
+  if (method === 'GET') return q.has('uploadId') ? 'ListParts' : q.has('acl') || q.has('tagging') || q.has('attributes') ? 'Unsupported' : 'GetObject';
+  if (method === 'HEAD') return 'HeadObject';
+  if (method === 'PUT') {
+    if (q.has('uploadId') || q.has('partNumber')) return header(headers, 'x-amz-copy-source') !== undefined ? 'Unsupported' : 'UploadPart';
+    if (q.has('acl') || q.has('tagging') || q.has('retention') || q.has('legal-hold')) return 'Unsupported';
+    return header(headers, 'x-amz-copy-source') !== undefined ? 'CopyObject' : 'PutObject';
+  }
+  if (method === 'DELETE') return q.has('uploadId') ? 'AbortMultipartUpload' : q.has('tagging') ? 'Unsupported' : 'DeleteObject';
+  if (method === 'POST') return q.has('uploads') ? 'CreateMultipartUpload' : q.has('uploadId') ? 'CompleteMultipartUpload' : 'Unsupported';
+  return 'Unsupported';
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function validBucketName(name: string): boolean {
+  return BUCKET_NAME.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name) && !name.startsWith('xn--');
+}
+
+export class S3Plane {
+  private readonly uploads: MultipartStore;
+
+  constructor(private readonly p: PlaneContext) {
+    this.uploads = multipartStore(p.ctx.db, p.vendor);
+  }
+
+  private now(): number {
+    return this.p.ctx.clock.now();
+  }
+
+  private config() {
+    return this.p.ctx.config;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private deny(): never {
+    throw s3Error('AccessDenied');
+  }
+
+  private bucket(name: string, access: S3Access, objectKey?: string): S3Bucket {
+    const b = this.p.world.bucket(this.p.ns, name);
+    if (!b) throw s3Error('NoSuchBucket', undefined, { BucketName: name });
+    if (!this.p.key.may(access, b, objectKey)) this.deny();
+    return b;
+  }
+
+  private object(b: S3Bucket, key: string): S3ObjectMeta {
+    const o = this.p.world.head(this.p.ns, b.name, key);
+    if (!o) throw s3Error('NoSuchKey', undefined, { Key: key });
+    return o;
+  }
+
+  /** Sizes first (object limit, namespace limit), then the body: nothing is read that would be refused. */
+  private plan(req: S3Request, extraBytes = 0): BodyPlan {
+    const chunked = req.encoding.kind === 'chunked';
+    const lengthText = chunked ? header(req.headers, 'x-amz-decoded-content-length') : header(req.headers, 'content-length');
+    if (lengthText === undefined) throw s3Error('MissingContentLength', chunked ? 'You must provide the x-amz-decoded-content-length header for aws-chunked uploads.' : undefined);
+    if (!/^\d{1,15}$/.test(lengthText)) throw s3Error('InvalidArgument', 'Content-Length must be a whole number of bytes');
+    const length = Number(lengthText);
+    const max = this.config().s3MaxObjectBytes;
+    if (length > max) throw s3Error('EntityTooLarge', undefined, { ProposedSize: length, MaxSizeAllowed: max });
+    if (this.p.namespaceBytes() + length - extraBytes > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+    const checksums: BodyPlan['checksums'] = [];
+    for (const algorithm of CHECKSUM_ALGORITHMS) {
+      const given = header(req.headers, `x-amz-checksum-${algorithm}`);
+      if (given !== undefined) checksums.push({ algorithm, expected: given });
+    }
+    const trailer = header(req.headers, 'x-amz-trailer');
+    if (trailer !== undefined) {
+      for (const name of trailer.split(',').map((t) => t.trim().toLowerCase())) {
+        const algorithm = CHECKSUM_ALGORITHMS.find((a) => `x-amz-checksum-${a}` === name);
+        if (algorithm && !checksums.some((c) => c.algorithm === algorithm)) checksums.push({ algorithm, expected: undefined });
+      }
+    }
+    return { length, encoding: req.encoding, checksums, contentMd5: header(req.headers, 'content-md5') };
+  }
+
+  private async read(req: S3Request, extraBytes = 0): Promise<ReadBody> {
+    return readBody(req.stream, this.plan(req, extraBytes));
+  }
+
+  /** A small XML request body (DeleteObjects, CompleteMultipartUpload, CreateBucket). */
+  private async readXml(req: S3Request): Promise<Buffer> {
+    const length = Number(header(req.headers, req.encoding.kind === 'chunked' ? 'x-amz-decoded-content-length' : 'content-length') ?? 0);
+    if (!(length <= MAX_XML_BODY)) throw s3Error('MalformedXML', 'The XML you provided was larger than the maximum we allow.');
+    if (length === 0) return Buffer.alloc(0);
+    return (await readBody(req.stream, { length, encoding: req.encoding, checksums: [], contentMd5: header(req.headers, 'content-md5') })).body;
+  }
+
+  private metadataOf(req: S3Request): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (name.startsWith('x-amz-meta-') && value !== undefined) out[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
+    }
+    return out;
+  }
+
+  private objectHeaders(o: S3ObjectMeta): Record<string, string> {
+    const h: Record<string, string> = { etag: quoted(o.etag), 'last-modified': httpDate(o.lastModified), 'content-type': o.contentType, 'accept-ranges': 'bytes' };
+    for (const [k, v] of Object.entries(o.metadata)) h[`x-amz-meta-${k}`] = v;
+    return h;
+  }
+
+  private checksumHeaders(sums: ReadBody['checksums']): Record<string, string> {
+    return Object.fromEntries(Object.entries(sums).map(([alg, v]) => [`x-amz-checksum-${alg}`, v]));
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  async handle(operation: string, req: S3Request): Promise<S3Response> {
+    const { bucket, key } = req;
+    switch (operation) {
+      case 'ListBuckets': return this.listBuckets();
+      case 'CreateBucket': return this.createBucket(bucket!, req);
+      case 'HeadBucket': return this.headBucket(bucket!);
+      case 'DeleteBucket': return this.deleteBucket(bucket!);
+      case 'GetBucketLocation': return this.location(bucket!);
+      case 'ListObjectsV2': return this.listObjects(bucket!, req.query, 2);
+      case 'ListObjects': return this.listObjects(bucket!, req.query, 1);
+      case 'PutObject': return this.putObject(bucket!, key!, req);
+      case 'GetObject': return this.getObject(bucket!, key!, req, true);
+      case 'HeadObject': return this.getObject(bucket!, key!, req, false);
+      case 'DeleteObject': return this.deleteObject(bucket!, key!);
+      case 'DeleteObjects': return this.deleteObjects(bucket!, req);
+      case 'CopyObject': return this.copyObject(bucket!, key!, req);
+      case 'CreateMultipartUpload': return this.createUpload(bucket!, key!, req);
+      case 'UploadPart': return this.uploadPart(bucket!, key!, req);
+      case 'CompleteMultipartUpload': return this.completeUpload(bucket!, key!, req);
+      case 'AbortMultipartUpload': return this.abortUpload(bucket!, key!, req.query);
+      case 'ListParts': return this.listParts(bucket!, key!, req.query);
+      default: throw s3Error('NotImplemented', 'This S3 operation is not implemented by the emulator.');
+    }
+  }
+
+  // ---------------------------------------------------------------- buckets
+
+  private listBuckets(): S3Response {
+    const { key } = this.p;
+    if (!key.may('list-buckets')) this.deny();
+    const buckets = this.p.world.buckets(this.p.ns, key.owner.id).filter((b) => key.may('read-bucket', b));
+    const items = buckets.map((b) => `<Bucket>${xmlElement('Name', b.name)}${xmlElement('CreationDate', isoDate(b.createdAt))}</Bucket>`).join('');
+    return this.xml(200, s3Document('ListAllMyBucketsResult', `<Owner>${xmlElement('ID', key.owner.id)}${xmlElement('DisplayName', key.owner.displayName)}</Owner><Buckets>${items}</Buckets>`));
+  }
+
+  private async createBucket(name: string, req: S3Request): Promise<S3Response> {
+    await this.readXml(req); // CreateBucketConfiguration: the region is the tenant's.
+    if (!validBucketName(name)) throw s3Error('InvalidBucketName', undefined, { BucketName: name });
+    if (!this.p.key.may('create-bucket')) this.deny();
+    const existing = this.p.world.bucket(this.p.ns, name);
+    if (existing) throw s3Error(existing.ownerId === this.p.key.owner.id ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, { BucketName: name });
+    this.p.world.createBucket(this.p.ns, this.p.key.owner, name, this.p.key.region, this.now());
+    return { status: 200, headers: { location: `/${name}` } };
+  }
+
+  private headBucket(name: string): S3Response {
+    const b = this.bucket(name, 'read-bucket');
+    return { status: 200, headers: { 'x-amz-bucket-region': b.region } };
+  }
+
+  private deleteBucket(name: string): S3Response {
+    const b = this.bucket(name, 'delete-bucket');
+    if (this.p.world.objectCount(this.p.ns, b.name) > 0) throw s3Error('BucketNotEmpty', undefined, { BucketName: name });
+    this.p.world.deleteBucket(this.p.ns, b.name);
+    return { status: 204, headers: {} };
+  }
+
+  private location(name: string): S3Response {
+    const b = this.bucket(name, 'read-bucket');
+    return this.xml(200, s3Document('LocationConstraint', xmlEscape(b.region)));
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  private listObjects(name: string, q: URLSearchParams, version: 1 | 2): S3Response {
+    const b = this.bucket(name, 'list');
+    const prefix = q.get('prefix') ?? '';
+    const delimiter = q.get('delimiter') ?? '';
+    const maxText = q.get('max-keys');
+    if (maxText !== null && !/^\d{1,9}$/.test(maxText)) throw s3Error('InvalidArgument', 'max-keys must be a non-negative integer');
+    const maxKeys = Math.min(maxText === null ? MAX_KEYS : Number(maxText), MAX_KEYS);
+    const urlEncoded = q.get('encoding-type') === 'url';
+    if (q.has('encoding-type') && !urlEncoded) throw s3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');
+    let after: string;
+    const token = q.get('continuation-token');
+    if (version === 2 && token !== null) {
+      after = Buffer.from(token, 'base64url').toString('utf8');
+      if (token === '' || Buffer.from(after, 'utf8').toString('base64url') !== token) throw s3Error('InvalidArgument', 'The continuation token provided is incorrect');
+    } else {
+      after = (version === 2 ? q.get('start-after') : q.get('marker')) ?? '';
+    }
+
+    const contents: S3ObjectMeta[] = [];
+    const prefixes: string[] = [];
+    let truncated = false;
+    let last = '';
+    scan: while (maxKeys > 0) {
+      const batch = this.p.world.objects(this.p.ns, b.name, prefix, after, MAX_KEYS);
+      for (const o of batch) {
+        if (contents.length + prefixes.length >= maxKeys) {
+          truncated = true;
+          break scan;
+        }
+        const cut = delimiter === '' ? -1 : o.key.indexOf(delimiter, prefix.length);
+        if (cut >= 0) {
+          const common = o.key.slice(0, cut + delimiter.length);
+          prefixes.push(common);
+          last = common;
+          after = common + LAST; // skip every key under this common prefix
+          continue scan;
+        }
+        contents.push(o);
+        last = o.key;
+        after = o.key;
+      }
+      if (batch.length < MAX_KEYS) break;
+    }
+
+    const enc = (text: string) => (urlEncoded ? encodeURIComponent(text) : text);
+    const ownerXml = `<Owner>${xmlElement('ID', b.ownerId)}${xmlElement('DisplayName', b.ownerId)}</Owner>`;
+    const withOwner = version === 1 || q.get('fetch-owner') === 'true';
+    const items = contents.map((o) =>
+      `<Contents>${xmlElement('Key', enc(o.key))}${xmlElement('LastModified', isoDate(o.lastModified))}${xmlElement('ETag', quoted(o.etag))}${xmlElement('Size', o.size)}${withOwner ? ownerXml : ''}${xmlElement('StorageClass', 'STANDARD')}</Contents>`).join('');
+    const common = prefixes.map((p) => `<CommonPrefixes>${xmlElement('Prefix', enc(p))}</CommonPrefixes>`).join('');
+    const parts = [xmlElement('Name', b.name), xmlElement('Prefix', enc(prefix))];
+    if (version === 2) {
+      if (q.has('start-after')) parts.push(xmlElement('StartAfter', enc(q.get('start-after')!)));
+      if (token !== null) parts.push(xmlElement('ContinuationToken', token));
+      if (truncated) parts.push(xmlElement('NextContinuationToken', Buffer.from(after === last ? last : after, 'utf8').toString('base64url')));
+      parts.push(xmlElement('KeyCount', contents.length + prefixes.length));
+    } else {
+      parts.push(xmlElement('Marker', enc(q.get('marker') ?? '')));
+      if (truncated && delimiter !== '') parts.push(xmlElement('NextMarker', enc(last)));
+    }
+    parts.push(xmlElement('MaxKeys', maxKeys));
+    if (delimiter !== '') parts.push(xmlElement('Delimiter', enc(delimiter)));
+    if (urlEncoded) parts.push(xmlElement('EncodingType', 'url'));
+    parts.push(xmlElement('IsTruncated', truncated));
+    return this.xml(200, s3Document('ListBucketResult', parts.join('') + items + common));
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  private async putObject(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    validKey(key);
+    const existing = this.p.world.head(this.p.ns, b.name, key);
+    if (header(req.headers, 'if-none-match') === '*' && existing) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
+    const read = await this.read(req, existing?.size ?? 0);
+    const meta: S3ObjectMeta = {
+      key, size: read.body.length, etag: read.md5, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', lastModified: this.now(), metadata: this.metadataOf(req),
+    };
+    this.p.world.put(this.p.ns, b.name, meta, read.body);
+    return { status: 200, headers: { etag: quoted(meta.etag), ...this.checksumHeaders(read.checksums) } };
+  }
+
+  private getObject(name: string, key: string, req: S3Request, withBody: boolean): S3Response {
+    const b = this.bucket(name, 'read', key);
+    const o = this.object(b, key);
+    const h = this.objectHeaders(o);
+    for (const [param, name] of [['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'], ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires']] as const) {
+      const v = req.query.get(param);
+      if (v !== null) h[name] = v;
+    }
+    const ifMatch = header(req.headers, 'if-match');
+    const ifNoneMatch = header(req.headers, 'if-none-match');
+    const matches = (list: string) => list.split(',').map((e) => e.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).some((e) => e === '*' || e === o.etag);
+    if (ifMatch !== undefined && !matches(ifMatch)) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
+    if (ifNoneMatch !== undefined && matches(ifNoneMatch)) return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
+    const since = header(req.headers, 'if-modified-since');
+    if (ifNoneMatch === undefined && since !== undefined && !Number.isNaN(Date.parse(since)) && Math.floor(o.lastModified / 1000) <= Math.floor(Date.parse(since) / 1000)) {
+      return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
+    }
+    const unmodified = header(req.headers, 'if-unmodified-since');
+    if (ifMatch === undefined && unmodified !== undefined && !Number.isNaN(Date.parse(unmodified)) && Math.floor(o.lastModified / 1000) > Math.floor(Date.parse(unmodified) / 1000)) {
+      throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Unmodified-Since' });
+    }
+    const range = parseRange(header(req.headers, 'range'), o.size);
+    if (range === 'unsatisfiable') throw s3Error('InvalidRange', undefined, { RangeRequested: header(req.headers, 'range')!, ActualObjectSize: o.size });
+    if (!withBody) {
+      return { status: range ? 206 : 200, headers: { ...h, 'content-length': String(range ? range.end - range.start + 1 : o.size), ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${o.size}` } : {}) } };
+    }
+    const body = this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
+    if (range) return { status: 206, headers: { ...h, 'content-range': `bytes ${range.start}-${range.end}/${o.size}` }, body: body.subarray(range.start, range.end + 1) };
+    return { status: 200, headers: h, body };
+  }
+
+  private deleteObject(name: string, key: string): S3Response {
+    const b = this.bucket(name, 'write', key);
+    this.p.world.delete(this.p.ns, b.name, key);
+    return { status: 204, headers: {} };
+  }
+
+  private async deleteObjects(name: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write');
+    const { keys, quiet } = parseDeleteRequest(await this.readXml(req));
+    const results: string[] = [];
+    const ctx = this.p.ctx;
+    ctx.db.transaction(() => {
+      for (const key of keys) {
+        if (!this.p.key.may('write', b, key)) {
+          results.push(`<Error>${xmlElement('Key', key)}${xmlElement('Code', 'AccessDenied')}${xmlElement('Message', 'Access Denied')}</Error>`);
+          continue;
+        }
+        this.p.world.delete(this.p.ns, b.name, key);
+        if (!quiet) results.push(`<Deleted>${xmlElement('Key', key)}</Deleted>`);
+      }
+    })();
+    return this.xml(200, s3Document('DeleteResult', results.join('')));
+  }
+
+  private async copyObject(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const source = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
+    const from = this.bucket(source.bucket, 'read', source.key);
+    const o = this.object(from, source.key);
+    const to = this.bucket(name, 'write', key);
+    validKey(key);
+    await this.readXml(req);
+    const directive = (header(req.headers, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+    if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown metadata directive.');
+    if (from.name === to.name && source.key === key && directive === 'COPY') {
+      throw s3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+    }
+    const ifMatch = header(req.headers, 'x-amz-copy-source-if-match');
+    if (ifMatch !== undefined && ifMatch.replace(/^"|"$/g, '') !== o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+    const ifNoneMatch = header(req.headers, 'x-amz-copy-source-if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatch.replace(/^"|"$/g, '') === o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-None-Match' });
+    const existing = this.p.world.head(this.p.ns, to.name, key);
+    if (this.p.namespaceBytes() + o.size - (existing?.size ?? 0) > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+    const body = this.p.world.body(this.p.ns, from.name, source.key) ?? Buffer.alloc(0);
+    const meta: S3ObjectMeta = directive === 'REPLACE'
+      ? { ...o, key, lastModified: this.now(), contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req) }
+      : { ...o, key, lastModified: this.now() };
+    this.p.world.put(this.p.ns, to.name, meta, body);
+    return this.xml(200, s3Document('CopyObjectResult', xmlElement('LastModified', isoDate(meta.lastModified)) + xmlElement('ETag', quoted(meta.etag))));
+  }
+
+  // ---------------------------------------------------------------- multipart
+
+  private upload(b: S3Bucket, key: string, q: URLSearchParams) {
+    const id = q.get('uploadId') ?? '';
+    const upload = this.uploads.get(this.p.ns, id);
+    if (!upload || upload.bucket !== b.name || upload.key !== key) throw s3Error('NoSuchUpload', undefined, { UploadId: id });
+    return upload;
+  }
+
+  private async createUpload(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    validKey(key);
+    await this.readXml(req);
+    const uploadId = this.p.ctx.ids.alphanumeric(32);
+    this.uploads.create(this.p.ns, { uploadId, bucket: b.name, key, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req), createdAt: this.now() });
+    return this.xml(200, s3Document('InitiateMultipartUploadResult', xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('UploadId', uploadId)));
+  }
+
+  private async uploadPart(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    const upload = this.upload(b, key, req.query);
+    const partText = req.query.get('partNumber') ?? '';
+    if (!/^\d{1,5}$/.test(partText) || Number(partText) < 1 || Number(partText) > 10_000) throw s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+    const read = await this.read(req);
+    if (!this.uploads.get(this.p.ns, upload.uploadId)) throw s3Error('NoSuchUpload', undefined, { UploadId: upload.uploadId });
+    const etag = read.md5;
+    this.uploads.putPart(this.p.ns, upload.uploadId, { partNumber: Number(partText), size: read.body.length, etag, lastModified: this.now() }, read.body);
+    return { status: 200, headers: { etag: quoted(etag), ...this.checksumHeaders(read.checksums) } };
+  }
+
+  private async completeUpload(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    const upload = this.upload(b, key, req.query);
+    const wanted = parseCompleteRequest(await this.readXml(req));
+    const stored = new Map(this.uploads.parts(this.p.ns, upload.uploadId).map((p) => [p.partNumber, p]));
+    let total = 0;
+    wanted.forEach((w, i) => {
+      if (i > 0 && w.partNumber <= wanted[i - 1]!.partNumber) throw s3Error('InvalidPartOrder');
+      const part = stored.get(w.partNumber);
+      if (!part || part.etag !== w.etag) throw s3Error('InvalidPart', undefined, { PartNumber: w.partNumber });
+      if (i < wanted.length - 1 && part.size < MIN_PART_BYTES) throw s3Error('EntityTooSmall', undefined, { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber: w.partNumber });
+      total += part.size;
+    });
+    if (total > this.config().s3MaxObjectBytes) throw s3Error('EntityTooLarge', undefined, { ProposedSize: total, MaxSizeAllowed: this.config().s3MaxObjectBytes });
+    const body = Buffer.allocUnsafe(total);
+    const digests: Buffer[] = [];
+    let offset = 0;
+    for (const w of wanted) {
+      const bytes = this.uploads.partBody(this.p.ns, upload.uploadId, w.partNumber)!;
+      bytes.copy(body, offset);
+      offset += bytes.length;
+      digests.push(Buffer.from(w.etag, 'hex'));
+    }
+    const etag = `${md5Hex(Buffer.concat(digests))}-${wanted.length}`;
+    this.p.ctx.db.transaction(() => {
+      this.p.world.put(this.p.ns, b.name, { key, size: total, etag, contentType: upload.contentType, lastModified: this.now(), metadata: upload.metadata }, body);
+      this.uploads.remove(this.p.ns, upload.uploadId);
+    })();
+    return this.xml(200, s3Document('CompleteMultipartUploadResult', xmlElement('Location', `/${b.name}/${key}`) + xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('ETag', quoted(etag))));
+  }
+
+  private abortUpload(name: string, key: string, q: URLSearchParams): S3Response {
+    const b = this.bucket(name, 'write', key);
+    const upload = this.upload(b, key, q);
+    this.uploads.remove(this.p.ns, upload.uploadId);
+    return { status: 204, headers: {} };
+  }
+
+  private listParts(name: string, key: string, q: URLSearchParams): S3Response {
+    const b = this.bucket(name, 'write', key);
+    const upload = this.upload(b, key, q);
+    const marker = Number(q.get('part-number-marker') ?? 0) || 0;
+    const max = Math.min(Number(q.get('max-parts') ?? 1000) || 1000, 1000);
+    const parts = this.uploads.parts(this.p.ns, upload.uploadId, marker, max + 1);
+    const truncated = parts.length > max;
+    const shown = parts.slice(0, max);
+    const items = shown.map((p) => `<Part>${xmlElement('PartNumber', p.partNumber)}${xmlElement('LastModified', isoDate(p.lastModified))}${xmlElement('ETag', quoted(p.etag))}${xmlElement('Size', p.size)}</Part>`).join('');
+    return this.xml(200, s3Document('ListPartsResult',
+      xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('UploadId', upload.uploadId) + xmlElement('PartNumberMarker', marker) +
+      (truncated ? xmlElement('NextPartNumberMarker', shown.at(-1)!.partNumber) : '') + xmlElement('MaxParts', max) + xmlElement('IsTruncated', truncated) +
+      xmlElement('StorageClass', 'STANDARD') + items));
+  }
+
+  private xml(status: number, body: string): S3Response {
+    return { status, headers: { 'content-type': 'application/xml' }, body };
+  }
+}
+
+function validKey(key: string): void {
+  if (key === '' || Buffer.byteLength(key, 'utf8') > 1024) throw s3Error('InvalidArgument', 'Object keys are 1 to 1024 bytes of UTF-8');
+}
+
+/** `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded. */
+export function parseCopySource(text: string): { bucket: string; key: string } {
+  const path = text.split('?')[0]!.replace(/^\//, '');
+  const slash = path.indexOf('/');
+  let bucket: string;
+  let key: string;
+  try {
+    bucket = decodeURIComponent(path.slice(0, slash));
+    key = decodeURIComponent(path.slice(slash + 1));
+  } catch {
+    throw s3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+  }
+  if (slash <= 0 || key === '') throw s3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+  return { bucket, key };
+}
+
+/** `Range: bytes=a-b | a- | -n`; undefined: the whole object (no header, or a form S3 ignores). */
+export function parseRange(text: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (text === undefined) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(text.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    return size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || (m[2] !== '' && Number(m[2]) < start)) return m[2] !== '' && Number(m[2]) < start ? undefined : 'unsatisfiable';
+  return { start, end };
+}

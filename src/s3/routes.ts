@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { VendorError } from '../core/errors.js';
+import type { VendorContext, VendorDefinition } from '../core/vendor.js';
+import { authenticate } from './auth.js';
+import { renderS3Error, s3Error } from './errors.js';
+import type { VendorS3 } from './part.js';
+import { operationOf, S3Plane } from './plane.js';
+import { multipartStore } from './store.js';
+
+/**
+ * The S3 endpoint of one vendor (`/s3/<vendor>`, `/ns/<name>/s3/<vendor>`, or the root of an
+ * S3_PORTS port), registered inside the shared vendor plugin so namespaces, faults and the journal
+ * work as on every mount. One wildcard route: S3 routes by method, path and sub-resource, which
+ * `operationOf` decides. Bodies are not parsed by Fastify: the plane streams them after the
+ * signature and the sizes are checked.
+ */
+
+/** `<bucket>.localhost[:port]`: virtual-host style addressing. */
+const VIRTUAL_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.localhost(?::\d+)?$/;
+
+let requestCounter = 0;
+const nextRequestId = () => (++requestCounter).toString(16).toUpperCase().padStart(16, '0');
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw s3Error('InvalidURI');
+  }
+}
+
+function target(request: FastifyRequest, mount: string): { bucket?: string; key?: string; rawPath: string; rawQuery: string } {
+  const original = request.originalUrl ?? request.url;
+  const q = original.indexOf('?');
+  const rawPath = q < 0 ? original : original.slice(0, q);
+  const rawQuery = q < 0 ? '' : original.slice(q + 1);
+  const url = request.url.split('?')[0]!;
+  const rest = url.slice(mount.length).replace(/^\//, '');
+  const host = (request.headers.host ?? '').toLowerCase();
+  const virtual = VIRTUAL_HOST.exec(host);
+  if (virtual) return { bucket: virtual[1]!, ...(rest === '' ? {} : { key: decode(rest) }), rawPath, rawQuery };
+  if (rest === '') return { rawPath, rawQuery };
+  const slash = rest.indexOf('/');
+  if (slash < 0) return { bucket: decode(rest), rawPath, rawQuery };
+  const key = rest.slice(slash + 1);
+  return { bucket: decode(rest.slice(0, slash)), ...(key === '' ? {} : { key: decode(key) }), rawPath, rawQuery };
+}
+
+export interface S3RouteDeps {
+  vendor: VendorDefinition;
+  part: VendorS3;
+  /** Every served vendor's S3 part: S3_MAX_NAMESPACE_BYTES counts the bytes of all of them. */
+  all: ReadonlyArray<{ id: string; part: VendorS3 }>;
+  mount: string;
+}
+
+export function s3Routes(deps: S3RouteDeps) {
+  return (app: FastifyInstance, ctx: VendorContext): void => {
+    // The plane reads the raw stream itself, after the signature and the sizes are checked.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+    const namespaceBytes = (ns: string) => deps.all.reduce((sum, v) => sum + v.part.world(ctx).usedBytes(ns) + multipartStore(ctx.db, v.id).usedBytes(ns), 0);
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const requestId = nextRequestId();
+      reply.header('x-amz-request-id', requestId).header('x-amz-id-2', requestId).header('server', 'AmazonS3');
+      const ns = request.emulator.namespace;
+      let resource = '/';
+      try {
+        const t = target(request, deps.mount);
+        resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
+        const query = new URLSearchParams(t.rawQuery);
+        const operation = operationOf(request.method, t.bucket, t.key, query, request.headers);
+        request.emulator.operation = `s3:${operation}`;
+        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t);
+        request.emulator.credential = auth.accessKeyId;
+        const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
+        const res = await plane.handle(operation, { method: request.method, bucket: t.bucket, key: t.key, query, headers: request.headers, stream: request.raw, encoding: auth.encoding });
+        reply.code(res.status).headers(res.headers);
+        if (request.method === 'HEAD' || res.body === undefined) return reply.send();
+        return reply.send(res.body);
+      } catch (err) {
+        if (!(err instanceof VendorError)) throw err;
+        // A refused upload is not read: close the connection rather than drain a body nobody wants.
+        if (!request.raw.readableEnded && (request.method === 'PUT' || request.method === 'POST')) reply.header('connection', 'close');
+        reply.code(err.status).headers(err.headers);
+        if (request.method === 'HEAD') return reply.send();
+        return reply.type('application/xml').send(renderS3Error(err, resource, requestId));
+      }
+    };
+
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler });
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler });
+  };
+}

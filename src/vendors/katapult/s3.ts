@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { perDatabase, type VendorContext } from '../../core/vendor.js';
+import { s3Error } from '../../s3/errors.js';
+import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
+import { katapultService } from './service.js';
+import { katapultStore, type BucketRow, type S3ObjectRow } from './store.js';
+
+/**
+ * Katapult's keys at work (DESIGN.md §6): `s3_access_key_id` / `s3_secret_access_key` from
+ * generate_credentials sign; the key is usable once `configured`, with its latest secret only; the
+ * buckets are the account's own (katapult_buckets), with the key's permissions (`all_*`) and the
+ * buckets' access control lists (`read_key_ids`, `write_key_ids`, `all_keys_*`). Buckets are made
+ * and removed with the Katapult API, not over S3 [I].
+ */
+
+const ZERO_CHUNK = Buffer.alloc(64 * 1024);
+
+/** A fixture object has a size and no bytes: it reads as that many zero bytes, and its ETag is theirs. */
+function zeroEtag(size: number): string {
+  const md5 = createHash('md5');
+  for (let left = size; left > 0; left -= ZERO_CHUNK.length) md5.update(left >= ZERO_CHUNK.length ? ZERO_CHUNK : ZERO_CHUNK.subarray(0, left));
+  return md5.digest('hex');
+}
+
+const toMeta = (r: S3ObjectRow): S3ObjectMeta => ({
+  key: r.path,
+  size: r.size ?? 0,
+  etag: r.etag ?? zeroEtag(r.size ?? 0),
+  contentType: r.content_type ?? 'binary/octet-stream',
+  lastModified: r.last_modified,
+  metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string>) : {},
+});
+
+const toBucket = (b: BucketRow): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.created_at, ownerId: b.account_id });
+const ids = (json: string) => JSON.parse(json) as string[];
+
+const world = perDatabase((db): S3World => {
+  const store = katapultStore(db);
+  return {
+    buckets: (ns, accountId) => store.bucketsOfAccount.all(ns, accountId).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    bucket: (ns, name) => {
+      const b = store.bucket.get(ns, name);
+      return b && toBucket(b);
+    },
+    createBucket: () => {
+      throw s3Error('AccessDenied', 'Katapult buckets are created with the Katapult API (POST /object_storage/buckets).');
+    },
+    deleteBucket: () => {
+      throw s3Error('AccessDenied', 'Katapult buckets are deleted with the Katapult API (DELETE /object_storage/buckets/bucket).');
+    },
+    objects: (ns, bucket, prefix, after, limit) => store.s3Objects.all(ns, bucket, after, prefix, prefix, limit).map(toMeta),
+    objectCount: (ns, bucket) => store.objectStats.get(ns, bucket)!.n,
+    head: (ns, bucket, key) => {
+      const r = store.s3Object.get(ns, bucket, key);
+      return r && toMeta(r);
+    },
+    body: (ns, bucket, key) => {
+      const r = store.s3ObjectBody.get(ns, bucket, key);
+      if (!r) return undefined;
+      return r.body ?? Buffer.alloc(r.size ?? 0);
+    },
+    put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, bucket, m.key, m.size, body, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
+    delete: (ns, bucket, key) => store.s3DeleteObject.run(ns, bucket, key).changes > 0,
+    usedBytes: (ns) => store.s3UsedBytes.get(ns)!.n,
+  };
+});
+
+function key(ctx: VendorContext, ns: string, accessKeyId: string): S3Key | undefined {
+  const found = katapultService(ctx).s3Key(ns, accessKeyId);
+  if (!found) return undefined;
+  const { row, state, account } = found;
+  const store = katapultStore(ctx.db);
+  const base = { secret: row.s3_secret ?? null, owner: { id: row.account_id, displayName: row.name }, region: row.region };
+  if (!account || account.trash_id !== null) return { ...base, refusal: { code: 'InvalidAccessKeyId', message: 'The object storage account of this access key is in the trash.' }, may: () => false };
+  if (state !== 'configured') return { ...base, refusal: { code: 'InvalidAccessKeyId', message: 'The access key is pending: its credentials are not active yet.' }, may: () => false };
+  if (account.suspended === 1) return { ...base, refusal: { code: 'AccessDenied', message: 'The object storage account is suspended.' }, may: () => false };
+
+  const canWrite = (b: BucketRow) => row.all_objects_write === 1 || b.all_keys_write === 1 || ids(b.write_key_ids).includes(row.id);
+  // Write permission implies read [I].
+  const canRead = (b: BucketRow) => row.all_objects_read === 1 || b.all_keys_read === 1 || ids(b.read_key_ids).includes(row.id) || canWrite(b);
+  const may = (access: S3Access, bucket?: S3Bucket): boolean => {
+    if (access === 'list-buckets') return true;
+    if (access === 'create-bucket' || access === 'delete-bucket' || !bucket || bucket.ownerId !== row.account_id) return false;
+    const b = store.bucket.get(ns, bucket.name);
+    if (!b) return false;
+    if (access === 'read-bucket' || access === 'list') return row.all_buckets_read === 1 || canRead(b);
+    return access === 'read' ? canRead(b) : canWrite(b);
+  };
+  return { ...base, may };
+}
+
+export const katapultS3: VendorS3 = {
+  key,
+  world: (ctx) => world(ctx.db),
+  /** Presigned URLs from POST …/presigned_url carry `X-Amz-Credential=katapult-presign/…` and a signature the emulator stored. */
+  issuedPresign(ctx, ns, query, method, bucket, objectKey) {
+    if (!(query.get('X-Amz-Credential') ?? '').startsWith('katapult-presign/')) return undefined;
+    const status = katapultService(ctx).presignedStatus(ns, query.get('X-Amz-Signature') ?? '');
+    if (status.row === undefined || status.row.bucket_name !== bucket || status.row.path.replace(/^\/+/, '') !== objectKey || (method !== 'GET' && method !== 'HEAD')) {
+      return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+    }
+    if (status.state === 'revoked') return { ok: false, code: 'AccessDenied', message: 'Request has expired: the presigned URLs of this bucket were revoked' };
+    if (status.state === 'expired') return { ok: false, code: 'AccessDenied', message: 'Request has expired' };
+    return { ok: true };
+  },
+};
