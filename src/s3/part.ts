@@ -8,7 +8,7 @@ import type { S3Code } from './errors.js';
  */
 
 /** What a request wants to do, for a vendor's permission model. */
-export type S3Access = 'list-buckets' | 'create-bucket' | 'delete-bucket' | 'read-bucket' | 'list' | 'read' | 'write';
+export type S3Access = 'list-buckets' | 'create-bucket' | 'delete-bucket' | 'read-bucket' | 'list' | 'read' | 'write' | 'delete';
 
 export interface S3Refusal {
   code: Extract<S3Code, 'InvalidAccessKeyId' | 'AccessDenied'>;

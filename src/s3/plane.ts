@@ -359,19 +359,19 @@ export class S3Plane {
   }
 
   private deleteObject(name: string, key: string): S3Response {
-    const b = this.bucket(name, 'write', key);
+    const b = this.bucket(name, 'delete', key);
     this.p.world.delete(this.p.ns, b.name, key);
     return { status: 204, headers: {} };
   }
 
   private async deleteObjects(name: string, req: S3Request): Promise<S3Response> {
-    const b = this.bucket(name, 'write');
+    const b = this.bucket(name, 'delete');
     const { keys, quiet } = parseDeleteRequest(await this.readXml(req));
     const results: string[] = [];
     const ctx = this.p.ctx;
     ctx.db.transaction(() => {
       for (const key of keys) {
-        if (!this.p.key.may('write', b, key)) {
+        if (!this.p.key.may('delete', b, key)) {
           results.push(`<Error>${xmlElement('Key', key)}${xmlElement('Code', 'AccessDenied')}${xmlElement('Message', 'Access Denied')}</Error>`);
           continue;
         }

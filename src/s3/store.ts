@@ -108,3 +108,12 @@ export const multipartStore = perDatabaseAndVendor((db: Database, vendor: string
   };
 });
 export type MultipartStore = ReturnType<typeof multipartStore>;
+
+/** The plane's tables a vendor owns (reset and the state dump find them there; bytes are hidden). */
+export function s3Tables(vendor: string, withBuckets: boolean): Array<{ name: string; hiddenColumns?: string[] }> {
+  return [
+    ...(withBuckets ? [{ name: `${vendor}_s3_buckets` }, { name: `${vendor}_s3_objects`, hiddenColumns: ['body'] }] : []),
+    { name: `${vendor}_s3_uploads` },
+    { name: `${vendor}_s3_parts`, hiddenColumns: ['body'] },
+  ];
+}

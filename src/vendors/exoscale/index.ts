@@ -1,6 +1,8 @@
 import type { VendorDefinition } from '../../core/vendor.js';
 import { errorModel } from './errors.js';
 import { exoscaleRoutes } from './routes.js';
+import { exoscaleS3 } from './s3.js';
+import { s3Tables } from '../../s3/store.js';
 import { exoscaleFixture, type ExoscaleFixture } from './schemas.js';
 import { OPERATION_TRANSITION, seedExoscale } from './service.js';
 
@@ -16,6 +18,7 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
     { name: 'exoscale_iam_roles' },
     { name: 'exoscale_api_keys', hiddenColumns: ['secret'] },
     { name: 'exoscale_operations' },
+    ...s3Tables('exoscale', true),
   ],
   transitions: [
     {
@@ -40,4 +43,5 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
     security: [{ 'EXO2-HMAC-SHA256': [] }],
   },
   routes: exoscaleRoutes,
+  s3: exoscaleS3,
 };

@@ -149,6 +149,32 @@ export class ExoscaleService {
     return undefined;
   }
 
+  /** The S3 plane's view of a key (src/vendors/exoscale/s3.ts): an active access key or API key, and the organization. */
+  s3Principal(namespace: string, key: string): { principal: Principal; organizationId: string } | undefined {
+    const principal = this.credential(namespace, key);
+    return principal && { principal, organizationId: this.store.organization(namespace)?.id ?? DEFAULT_ORGANIZATION_ID };
+  }
+
+  /**
+   * May this key call the SOS `operation` (e.g. `put-sos-object`) on `bucket`? A legacy access key:
+   * unrestricted, or the operation is among its `operations` or carries one of its `tags` (an SOS
+   * operation the namespace does not know is tagged `sos`), and when it lists `sos` bucket
+   * `resources`, the bucket is one of them. An API key: its role's policy for service `sos`.
+   */
+  sosAllows(namespace: string, principal: Principal, operation: string, bucket: string | undefined): boolean {
+    if (principal.kind === 'api-key') {
+      const role = this.activeRole(namespace, principal.row.role_id);
+      return role !== undefined && policyAllows(role.policy, 'sos', operation);
+    }
+    const row = principal.row;
+    const operations = row.operations ?? [];
+    const tags = row.tags ?? [];
+    const tagsOf = this.operationTags(namespace, operation) ?? ['sos'];
+    const opAllowed = (operations.length === 0 && tags.length === 0) || operations.includes(operation) || tags.some((t) => tagsOf.includes(t));
+    const buckets = (row.resources ?? []).filter((r) => r.domain === 'sos' && r['resource-type'] === 'bucket').map((r) => r['resource-name']);
+    return opAllowed && (buckets.length === 0 || bucket === undefined || buckets.includes(bucket));
+  }
+
   rateLimit(namespace: string, principal: Principal): { retryAfterSeconds: number } | undefined {
     const limit = this.store.organization(namespace)?.requests_per_minute ?? DEFAULT_REQUESTS_PER_MINUTE;
     const decision = this.ctx.rateLimiter.consume({ namespace, vendor: 'exoscale', credential: principal.key, limit, now: this.ctx.clock.now() });

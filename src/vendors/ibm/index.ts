@@ -1,6 +1,8 @@
 import type { VendorDefinition } from '../../core/vendor.js';
 import { ibmErrors } from './errors.js';
 import { ibmRoutes } from './routes.js';
+import { ibmS3 } from './s3.js';
+import { s3Tables } from '../../s3/store.js';
 import { ibmFixture, type IbmFixture } from './schemas.js';
 import { ibmStore } from './store.js';
 
@@ -20,6 +22,7 @@ export const ibm: VendorDefinition<IbmFixture> = {
     { name: 'ibm_storage_accounts' },
     { name: 'ibm_users' },
     { name: 'ibm_managers', hiddenColumns: ['password'] },
+    ...s3Tables('ibm', true),
   ],
   transitions: [],
   fixture: {
@@ -63,4 +66,5 @@ export const ibm: VendorDefinition<IbmFixture> = {
     security: [{ basicAuth: [] }],
   },
   routes: ibmRoutes,
+  s3: ibmS3,
 };

@@ -3,6 +3,8 @@ import type { VendorDefinition } from '../../core/vendor.js';
 import { errorModel } from './errors.js';
 import { canonicalUserIdFor, ionosIds } from './ids.js';
 import { ionosRoutes } from './routes.js';
+import { ionosS3 } from './s3.js';
+import { s3Tables } from '../../s3/store.js';
 import { fixtureSection, type FixtureSection } from './schemas.js';
 import { TRANSITION_DESTROYING, TRANSITION_PROVISIONING } from './service.js';
 import { ionosStore, type Phase } from './store.js';
@@ -29,6 +31,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
     { name: 'ionos_credentials', hiddenColumns: ['secret', 'token_digest'] },
     { name: 'ionos_regions' },
     { name: 'ionos_accesskeys', hiddenColumns: ['secret_key'] },
+    ...s3Tables('ionos', true),
   ],
   transitions: [
     { name: TRANSITION_PROVISIONING, description: 'an access key goes PROVISIONING → AVAILABLE (or FAILED) after create, ensure and renew', default: { kind: 'delay', ms: 2000 } },
@@ -109,4 +112,5 @@ export const ionos: VendorDefinition<FixtureSection> = {
     security: [{ tokenAuth: [] }, { basicAuth: [] }],
   },
   routes: ionosRoutes,
+  s3: ionosS3,
 };

@@ -294,6 +294,14 @@ export class IonosService {
     this.restart(ns, id);
   }
 
+  /** The S3 plane's view of a key (src/vendors/ionos/s3.ts): its status now, its secret, its user. */
+  s3Key(ns: string, accessKey: string): { status: AccessKeyStatus; secret: string | undefined; user: UserRow | undefined } | undefined {
+    const row = this.deps.store.keyByAccessKey(ns, accessKey);
+    const settled = row && this.settle(ns, row);
+    if (!settled) return undefined;
+    return { status: settled.status, secret: this.deps.store.secretOf(ns, row.id), user: this.deps.store.user(ns, row.user_id) };
+  }
+
   // ---- regions ----
 
   regions(ns: string, page: Page): RegionReadList {

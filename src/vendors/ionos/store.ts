@@ -106,6 +106,9 @@ export const ionosStore = perDatabase((db: Database) => {
       "UPDATE ionos_accesskeys SET secret_key = ?, phase = 'provisioning', phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?",
     ),
     deleteKey: db.prepare<[string, string]>('DELETE FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
+    // The S3 data plane signs with the secret: found by the access key (its id), never by the secret.
+    keyByAccessKey: db.prepare<[string, string], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND access_key = ? LIMIT 1`).raw(),
+    secretOf: db.prepare<[string, string], { secret_key: string }>('SELECT secret_key FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
   };
 
   return {
@@ -138,6 +141,12 @@ export const ionosStore = perDatabase((db: Database) => {
     renewKey: (ns: string, id: string, v: { secret: string; since: number; failMessage: string | null; modifiedBy: string }) =>
       s.renewKey.run(v.secret, v.since, v.failMessage, v.since, v.modifiedBy, ns, id),
     deleteKey: (ns: string, id: string) => s.deleteKey.run(ns, id),
+    keyByAccessKey: (ns: string, accessKey: string): StoredKeyRow | undefined => {
+      const r = s.keyByAccessKey.get(ns, accessKey);
+      return r && storedKey(r);
+    },
+    /** For the S3 plane only (SigV4 needs the secret itself); never in a response. */
+    secretOf: (ns: string, id: string): string | undefined => s.secretOf.get(ns, id)?.secret_key,
   };
 });
 export type IonosStore = ReturnType<typeof ionosStore>;

@@ -3,6 +3,7 @@ import { errorModel } from './errors.js';
 import { registerRoutes } from './routes.js';
 import { fixtureSchema, type KatapultFixture } from './schemas.js';
 import { katapultS3 } from './s3.js';
+import { s3Tables } from '../../s3/store.js';
 import { katapultService, TRANSITIONS } from './service.js';
 
 /** Katapult Core API v1, object storage (vendor notes §1). */
@@ -21,8 +22,7 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     { name: 'katapult_buckets' },
     { name: 'katapult_objects', hiddenColumns: ['body'] },
     { name: 'katapult_presigned_urls', hiddenColumns: ['signature'] },
-    { name: 'katapult_s3_uploads' },
-    { name: 'katapult_s3_parts', hiddenColumns: ['body'] },
+    ...s3Tables('katapult', false),
   ],
   transitions: [
     { name: TRANSITIONS.keyProvisioning, description: 'after create, generate_credentials (and PATCH) answer 422 object_storage_provisioning_error until this completes', default: { kind: 'delay', ms: 5_000 } },

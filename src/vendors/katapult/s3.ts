@@ -84,7 +84,7 @@ function key(ctx: VendorContext, ns: string, accessKeyId: string): S3Key | undef
     const b = store.bucket.get(ns, bucket.name);
     if (!b) return false;
     if (access === 'read-bucket' || access === 'list') return row.all_buckets_read === 1 || canRead(b);
-    return access === 'read' ? canRead(b) : canWrite(b);
+    return access === 'read' ? canRead(b) : canWrite(b); // write and delete
   };
   return { ...base, may };
 }

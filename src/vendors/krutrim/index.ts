@@ -1,6 +1,8 @@
 import type { VendorDefinition } from '../../core/vendor.js';
 import { krutrimErrors } from './errors.js';
 import { krutrimRoutes } from './routes.js';
+import { krutrimS3 } from './s3.js';
+import { s3Tables } from '../../s3/store.js';
 import { fixtureSchema, type KrutrimFixture } from './schemas.js';
 import { KrutrimService } from './service.js';
 
@@ -21,6 +23,7 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     { name: 'krutrim_policies' },
     { name: 'krutrim_policy_attachments' },
     { name: 'krutrim_bucket_policies' },
+    ...s3Tables('krutrim', false),
   ],
   // Session expiry is KRUTRIM_SESSION_TIMEOUT, presigned URL expiry is the URL's own; no other asynchronous state.
   transitions: [],
@@ -39,4 +42,5 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     security: [{ bearerAuth: [] }],
   },
   routes: (app, ctx) => krutrimRoutes(app, ctx),
+  s3: krutrimS3,
 };

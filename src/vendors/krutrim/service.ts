@@ -3,6 +3,7 @@ import { sameSecret, secretDigest } from '../../core/secrets.js';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
+import { s3BaseUrl } from '../../s3/urls.js';
 import { catalogue } from './errors.js';
 import { krn, krutrimIds, parseKrn, type KrutrimIds } from './ids.js';
 import { DEFAULT_REGIONS, type KrutrimFixture, type objectEntry, type RuleInput } from './schemas.js';
@@ -376,6 +377,14 @@ export class KrutrimService {
     }
   }
 
+  /** DeleteBucket over S3 (the plane checked it is empty): the bucket and what belongs to it. */
+  removeBucket(b: BucketRow): void {
+    this.store.transaction(() => {
+      this.removeBucketState(b);
+      this.store.deleteBucket.run(b.namespace, b.bucket_id);
+    });
+  }
+
   /** State that belongs to a bucket goes with it. */
   private removeBucketState(b: BucketRow): void {
     this.store.deleteRules.run(b.namespace, b.bucket_id);
@@ -482,7 +491,10 @@ export class KrutrimService {
     const expires = String(Math.floor(expiresAtMs / 1000));
     const path = key.split('/').map(encodeURIComponent).join('/');
     const query = new URLSearchParams({ 'X-Kos-Method': method, 'X-Kos-Expires': expires, 'X-Kos-Signature': this.signature(b.namespace, method, b.bucket_id, key, expires) });
-    return { url: `${base.origin}${base.prefix}/_objects/${b.bucket_id}/${path}?${query.toString()}`, expiresAt: iso(Number(expires) * 1000) };
+    // With PUBLIC_URL the URL is served by the S3 plane (`/s3/krutrim/<bucket name>/<key>`), else by this mount.
+    const s3 = s3BaseUrl(this.ctx.config.publicUrl, b.namespace, 'krutrim');
+    const url = s3 !== undefined ? `${s3}/${b.name}/${path}` : `${base.origin}${base.prefix}/_objects/${b.bucket_id}/${path}`;
+    return { url: `${url}?${query.toString()}`, expiresAt: iso(Number(expires) * 1000) };
   }
 
   /** Checks a presigned URL: signature first (so a changed expiry is a mismatch), then expiry, then the bucket. */

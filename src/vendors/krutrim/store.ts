@@ -159,6 +159,18 @@ function build(db: Database) {
     ),
     bucketPolicy: prepare<[string, string], BucketPolicyRow>('SELECT * FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
     deleteBucketPolicy: prepare<[string, string]>('DELETE FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
+
+    // the S3 data plane (src/vendors/krutrim/s3.ts, migration 017): keys by their id alone, objects with metadata
+    accessKeyAnyAccount: prepare<[string, string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? AND access_key = ?'),
+    s3Objects: prepare<[string, string, string, string, string, number], ObjectMeta & { metadata: string }>(
+      `SELECT ${OBJECT_META}, metadata FROM krutrim_objects WHERE namespace = ? AND bucket_id = ? AND object_key > ? AND substr(object_key, 1, length(?)) = ? ORDER BY object_key LIMIT ?`,
+    ),
+    s3Object: prepare<[string, string, string], ObjectMeta & { metadata: string }>(`SELECT ${OBJECT_META}, metadata FROM krutrim_objects WHERE namespace = ? AND bucket_id = ? AND object_key = ?`),
+    s3ObjectBody: prepare<[string, string, string], { body: Buffer }>('SELECT body FROM krutrim_objects WHERE namespace = ? AND bucket_id = ? AND object_key = ?'),
+    s3PutObject: prepare<[string, string, string, Buffer, number, string, string, string, number, string]>(
+      `INSERT OR REPLACE INTO krutrim_objects (namespace, bucket_id, object_key, body, size_bytes, content_type, etag, storage_class, last_modified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    s3UsedBytes: prepare<[string], { n: number }>('SELECT coalesce(sum(size_bytes), 0) AS n FROM krutrim_objects WHERE namespace = ?'),
   };
   return { ...s, transaction: <T>(fn: () => T): T => db.transaction(fn)() };
 }
