@@ -444,8 +444,8 @@ export class S3Plane {
     const wanted = parseCompleteRequest(await this.readXml(req));
     const stored = new Map(this.uploads.parts(this.p.ns, upload.uploadId).map((p) => [p.partNumber, p]));
     let total = 0;
+    if (wanted.some((w, i) => i > 0 && w.partNumber <= wanted[i - 1]!.partNumber)) throw s3Error('InvalidPartOrder');
     wanted.forEach((w, i) => {
-      if (i > 0 && w.partNumber <= wanted[i - 1]!.partNumber) throw s3Error('InvalidPartOrder');
       const part = stored.get(w.partNumber);
       if (!part || part.etag !== w.etag) throw s3Error('InvalidPart', undefined, { PartNumber: w.partNumber });
       if (i < wanted.length - 1 && part.size < MIN_PART_BYTES) throw s3Error('EntityTooSmall', undefined, { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber: w.partNumber });
