@@ -83,7 +83,8 @@ export function s3Routes(deps: S3RouteDeps) {
       } catch (err) {
         if (!(err instanceof VendorError)) throw err;
         // A refused upload is not read: close the connection rather than drain a body nobody wants.
-        if (!request.raw.readableEnded && (request.method === 'PUT' || request.method === 'POST')) reply.header('connection', 'close');
+        const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+        if (hasBody && !request.raw.readableEnded) reply.header('connection', 'close');
         reply.code(err.status).headers(err.headers);
         if (request.method === 'HEAD') return reply.send();
         return reply.type('application/xml').send(renderS3Error(err, resource, requestId));

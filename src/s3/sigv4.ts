@@ -82,6 +82,7 @@ export function parseSignature(req: RequestParts, query: URLSearchParams): Signe
     if (signedHeaders.length === 0 || !/^[0-9a-f]{64}$/.test(signature)) throw s3Error('AuthorizationQueryParametersError', 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
     return { form: 'query', credential, amzDate, signedHeaders, signature, expires, payloadHash: header(req.headers, 'x-amz-content-sha256') ?? UNSIGNED_PAYLOAD };
   }
+  if (query.has('AWSAccessKeyId') && query.has('Signature')) throw s3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256 (boto3: Config(signature_version="s3v4")).');
   if (authorization === undefined) return undefined;
   if (!authorization.startsWith(`${ALGORITHM} `)) {
     if (authorization.startsWith('AWS ')) throw s3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
