@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const { app } = running;
-  app.log.info({ url: running.url, vendors: running.runtime.vendors.map((v) => `${v.id} ${v.mount}`), vendorPorts: running.vendorApps.map((v) => `${v.vendor}:${v.port}`) }, 'accesskey-emulator ready');
+  app.log.info({ url: running.url, vendors: running.runtime.vendors.map((v) => `${v.id} ${v.mount}`), vendorPorts: running.vendorApps.map((v) => `${v.vendor}:${v.port}`), s3Ports: running.s3Apps.map((v) => `${v.vendor}:${v.port}`) }, 'accesskey-emulator ready');
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -13,7 +13,7 @@ let emu: S3TestEmulator;
 beforeAll(async () => {
   emu = await startS3Emulator();
   // PUBLIC_URL names this emulator's own address, known only once it listens on port 0.
-  emu.running.runtime.config.publicUrl = emu.url;
+  (emu.running.runtime.config as { publicUrl?: string }).publicUrl = emu.url;
 });
 afterAll(async () => emu.close());
 
