@@ -141,6 +141,35 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
 
 const code = (s: string) => `\`${s}\``;
 
+/** The S3 data plane's operations (DESIGN.md §6), as the journal names them (`s3:<Operation>`). */
+export const S3_OPERATIONS = [
+  'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation', 'ListObjectsV2', 'ListObjects', 'PutObject', 'GetObject', 'HeadObject',
+  'DeleteObject', 'DeleteObjects', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
+] as const;
+
+/** Per S3 operation and vendor, the statuses the vendors' own tests (and test/s3) got from the plane. */
+function s3Section(files: FileRecord[]): string[] {
+  const seen = new Map<string, Set<number>>();
+  for (const file of files.filter((f) => isVendorTestFile(f.file))) {
+    for (const r of file.responses.filter((x) => x.operation?.startsWith('s3:'))) {
+      const k = `${r.vendor} ${r.operation}`;
+      if (!seen.has(k)) seen.set(k, new Set());
+      seen.get(k)!.add(r.status);
+    }
+  }
+  const out = ['', '## S3 data plane', '', "Per S3 operation (DESIGN.md §6) and vendor endpoint (`/s3/<vendor>`): the statuses a test got from it (the journal's `s3:<Operation>`), ✗ when none did. The plane is one implementation over each vendor's keys and buckets (`src/s3/`, `src/vendors/<id>/s3.ts`); it has no OpenAPI document.", ''];
+  out.push(`| operation | ${VENDORS.join(' | ')} |`);
+  out.push(`|---|${VENDORS.map(() => '---').join('|')}|`);
+  for (const op of S3_OPERATIONS) {
+    const cells = VENDORS.map((v) => {
+      const statuses = [...(seen.get(`${v} s3:${op}`) ?? [])].sort((a, b) => a - b);
+      return statuses.length ? statuses.join(', ') : NO;
+    });
+    out.push(`| ${code(op)} | ${cells.join(' | ')} |`);
+  }
+  return out;
+}
+
 /** docs/coverage.md, from the vendor documents, the emulator's generated documents and what the tests recorded. */
 export function buildMatrix(input: MatrixInput): string {
   const sections = VENDORS.map((v) => section(v, input));
@@ -231,6 +260,7 @@ export function buildMatrix(input: MatrixInput): string {
       for (const g of s.gaps) out.push(`- ${g}`);
     }
   }
+  out.push(...s3Section(input.files));
   if (input.replay) {
     const r = input.replay;
     out.push('');
