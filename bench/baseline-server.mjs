@@ -2,6 +2,7 @@
 // (`node <file>`, PORT from the environment), with no plugins. It logs like the emulator does: JSON
 // at LOG_LEVEL (default info), Fastify's own request logging off, one line per request on response.
 //   GET|POST /bytes/:n        200, a constant JSON body of exactly n bytes (built once per n)
+//   PUT /bytes/:n             the same, after reading an application/octet-stream body into a buffer (S3 PutObject's baseline)
 //   GET /_emulator/health     200, a constant body (the start-up probe, same as the emulator's)
 // Plain JavaScript so that no TypeScript loader is on its start-up path (the emulator runs from dist/).
 import Fastify, { LogController } from 'fastify';
@@ -23,8 +24,10 @@ function bodyOf(n) {
   return body;
 }
 
+app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
 app.route({
-  method: ['GET', 'POST'],
+  method: ['GET', 'POST', 'PUT'],
   url: '/bytes/:n',
   handler: async (request, reply) => {
     const n = Math.min(Number(request.params.n) || 0, 10_000_000);

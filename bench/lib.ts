@@ -122,7 +122,7 @@ export interface SimpleResponse {
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /** One request over a kept-alive socket (maxSockets 1: sequential timing, like a test suite's client). */
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<SimpleResponse> {
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
     const headers = { ...(options.headers ?? {}) };
     if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));

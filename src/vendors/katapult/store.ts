@@ -101,7 +101,8 @@ function create(db: Database) {
     insertObject: prep(db, 'INSERT OR REPLACE INTO katapult_objects (namespace, bucket_name, path, size) VALUES (@namespace, @bucket_name, @path, @size)'),
     deleteObjectsOfBucket: prep<[string, string]>(db, 'DELETE FROM katapult_objects WHERE namespace = ? AND bucket_name = ?'),
 
-    // The S3 data plane (src/vendors/katapult/s3.ts, migration 016).
+    // The S3 data plane (src/vendors/katapult/s3.ts, migration 016). Only objects written over S3 have
+    // bytes (and an etag); the byte count reads etag, not body, so it never walks a BLOB.
     setKeyS3Secret: prep<[string, string, string]>(db, 'UPDATE katapult_access_keys SET s3_secret = ? WHERE namespace = ? AND id = ?'),
     s3Objects: prep<[string, string, string, string, string, number], S3ObjectRow>(db, `SELECT o.path, o.size, o.etag, o.content_type, coalesce(o.last_modified, b.created_at) AS last_modified, o.metadata
       FROM katapult_objects o JOIN katapult_buckets b ON b.namespace = o.namespace AND b.name = o.bucket_name
@@ -111,7 +112,7 @@ function create(db: Database) {
     s3ObjectBody: prep<[string, string, string], { body: Buffer | null; size: number | null }>(db, 'SELECT body, size FROM katapult_objects WHERE namespace = ? AND bucket_name = ? AND path = ?'),
     s3PutObject: prep<[string, string, string, number, Buffer, string, string, number, string]>(db, 'INSERT OR REPLACE INTO katapult_objects (namespace, bucket_name, path, size, body, etag, content_type, last_modified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     s3DeleteObject: prep<[string, string, string]>(db, 'DELETE FROM katapult_objects WHERE namespace = ? AND bucket_name = ? AND path = ?'),
-    s3UsedBytes: prep<[string], { n: number }>(db, 'SELECT coalesce(sum(CASE WHEN body IS NULL THEN 0 ELSE size END), 0) AS n FROM katapult_objects WHERE namespace = ?'),
+    s3UsedBytes: prep<[string], { n: number }>(db, 'SELECT coalesce(sum(size), 0) AS n FROM katapult_objects WHERE namespace = ? AND etag IS NOT NULL'),
 
     insertPresigned: prep(db, 'INSERT INTO katapult_presigned_urls (namespace, id, bucket_name, path, created_at, expires_at, revoked_at, signature) VALUES (@namespace, @id, @bucket_name, @path, @created_at, @expires_at, NULL, @signature)'),
     revokePresigned: prep<[number, string, string]>(db, 'UPDATE katapult_presigned_urls SET revoked_at = ? WHERE namespace = ? AND bucket_name = ? AND revoked_at IS NULL'),
