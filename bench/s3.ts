@@ -56,7 +56,7 @@ const SIZES = [{ label: '1 KiB', id: '1k', bytes: 1024 }, { label: '1 MiB', id: 
 
 export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) => [
   {
-    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes, minRoundS: bytes > 64 * 1024 ? 2 : 0,
+    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes, minRoundS: bytes > 64 * 1024 ? 1 : 0,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       const signed = await getSignedUrl(client(emulator.url), new PutObjectCommand({ Bucket: BUCKET, Key: `put-${id}` }), { expiresIn: 3600 });
@@ -64,7 +64,7 @@ export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) =
     },
   },
   {
-    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes, minRoundS: bytes > 64 * 1024 ? 2 : 0,
+    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes, minRoundS: bytes > 64 * 1024 ? 1 : 0,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       await client(emulator.url).send(new PutObjectCommand({ Bucket: BUCKET, Key: `get-${id}`, Body: Buffer.alloc(bytes, 0x62) }));
