@@ -61,6 +61,11 @@ export interface VendorDefinition<Fixture = unknown> {
   routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
   /** The vendor's keys at work: its S3 data plane at `/s3/<id>` (DESIGN.md §6, src/s3/part.ts). */
   s3?: VendorS3;
+  /**
+   * The operation of a request, for a mount whose one route serves several (the S3 plane names
+   * `s3:<Operation>`): faults, the journal and the log use it instead of the route's operationId.
+   */
+  operationOf?(request: { method: string; url: string; originalUrl: string; headers: Record<string, string | string[] | undefined> }): string | undefined;
 }
 
 /** One instance per database: a vendor's prepared statements, shared by its routes and its seeding. */

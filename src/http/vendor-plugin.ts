@@ -49,6 +49,10 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       // Namespace (created and seeded on first use).
       const namespace = request.raw.emulatorNamespace ?? headerValue(request, NAMESPACE_HEADER) ?? DEFAULT_NAMESPACE;
       request.emulator = { vendor: vendor.id, namespace };
+      if (vendor.operationOf) {
+        const named = vendor.operationOf(request);
+        if (named !== undefined) request.emulator.operation = named;
+      }
       if (!NAMESPACE_PATTERN.test(namespace)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid emulator namespace "${namespace}": use 1–64 of A-Z a-z 0-9 _ . - starting with a letter or digit`, request, mount));
       }
@@ -63,7 +67,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const delayHeader = headerValue(request, DELAY_HEADER);
       const faultHeader = headerValue(request, FAULT_HEADER);
       if (runtime.faults.isEmpty() && delayHeader === undefined && faultHeader === undefined) return done();
-      const operation = request.routeOptions.schema?.operationId;
+      const operation = request.emulator.operation ?? request.routeOptions.schema?.operationId;
       const effect = runtime.faults.isEmpty()
         ? undefined
         : runtime.faults.apply({ vendor: vendor.id, namespace, method: request.method, path: vendorPath(request, mount), operation });

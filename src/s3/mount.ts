@@ -1,6 +1,7 @@
 import type { VendorDefinition } from '../core/vendor.js';
 import { s3ErrorModel } from './errors.js';
-import { s3Routes } from './routes.js';
+import { operationOf } from './plane.js';
+import { s3Routes, targetOf } from './routes.js';
 
 /** Where a vendor's S3 plane is mounted on the main port (DESIGN.md §6). */
 export const s3Mount = (vendorId: string) => `/s3/${vendorId}`;
@@ -11,5 +12,16 @@ export const s3Mount = (vendorId: string) => `/s3/${vendorId}`;
  */
 export function s3Definition(vendor: VendorDefinition, vendors: readonly VendorDefinition[], mount: string): VendorDefinition {
   const all = vendors.flatMap((v) => (v.s3 ? [{ id: v.id, part: v.s3 }] : []));
-  return { ...vendor, mount, title: `${vendor.title}: S3 data plane`, errors: s3ErrorModel, routes: s3Routes({ vendor, part: vendor.s3!, all, mount }) };
+  return {
+    ...vendor, mount, title: `${vendor.title}: S3 data plane`, errors: s3ErrorModel, routes: s3Routes({ vendor, part: vendor.s3!, all, mount }),
+    // `s3:<Operation>` for faults, the journal and the log; a URL that cannot be decoded is the route's problem.
+    operationOf: (request) => {
+      try {
+        const t = targetOf(request, mount);
+        return `s3:${operationOf(request.method, t.bucket, t.key, new URLSearchParams(t.rawQuery), request.headers)}`;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

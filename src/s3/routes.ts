@@ -29,14 +29,17 @@ function decode(text: string): string {
   }
 }
 
-function target(request: FastifyRequest, mount: string): { bucket?: string; key?: string; rawPath: string; rawQuery: string } {
+export interface Target { bucket?: string; key?: string; rawPath: string; rawQuery: string }
+
+/** Bucket and key of a request (path-style, or virtual-host style from Host), and the raw path and query it signed. */
+export function targetOf(request: { url: string; originalUrl: string; headers: Record<string, string | string[] | undefined> }, mount: string): Target {
   const original = request.originalUrl ?? request.url;
   const q = original.indexOf('?');
   const rawPath = q < 0 ? original : original.slice(0, q);
   const rawQuery = q < 0 ? '' : original.slice(q + 1);
   const url = request.url.split('?')[0]!;
   const rest = url.slice(mount.length).replace(/^\//, '');
-  const host = (request.headers.host ?? '').toLowerCase();
+  const host = String(request.headers.host ?? '').toLowerCase();
   const virtual = VIRTUAL_HOST.exec(host);
   if (virtual) return { bucket: virtual[1]!, ...(rest === '' ? {} : { key: decode(rest) }), rawPath, rawQuery };
   if (rest === '') return { rawPath, rawQuery };
@@ -68,11 +71,10 @@ export function s3Routes(deps: S3RouteDeps) {
       const ns = request.emulator.namespace;
       let resource = '/';
       try {
-        const t = target(request, deps.mount);
+        const t = targetOf(request, deps.mount);
         resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
         const query = new URLSearchParams(t.rawQuery);
         const operation = operationOf(request.method, t.bucket, t.key, query, request.headers);
-        request.emulator.operation = `s3:${operation}`;
         const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t);
         request.emulator.credential = auth.accessKeyId;
         const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });

@@ -190,6 +190,17 @@ describe('limits, signatures, journal and dump', () => {
     expect(await tooOld.text()).toContain('<Code>RequestTimeTooSkewed</Code>');
   });
 
+  it('fault rules target an S3 operation (s3:<Operation>); x-emulator-fault takes an S3 code', async () => {
+    const rule = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'ibm', operation: 's3:GetObject', error: 'SlowDown', times: 1 }) });
+    expect(rule.status).toBeLessThan(300);
+    await s3.send(new HeadObjectCommand({ Bucket: 'ops', Key: 'obj.txt' })); // another operation: untouched
+    expect(await s3Failure(s3.send(new GetObjectCommand({ Bucket: 'ops', Key: 'obj.txt' })))).toMatchObject({ code: 'SlowDown', status: 503 });
+    expect(await text('obj.txt')).toBe('0123456789'); // once only
+    const forced = await fetch(`${emu.url}/ns/ops/s3/ibm/ops/obj.txt`, { headers: { 'x-emulator-fault': 'NoSuchKey' } });
+    expect(forced.status).toBe(404);
+    expect(await forced.text()).toContain('<Code>NoSuchKey</Code>');
+  });
+
   it('the journal records s3:<Operation> under the vendor, without signatures; the dump lists objects without bytes', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'ops', Key: 'journaled', Body: 'secret-looking bytes' }));
     const journal = await (await fetch(`${emu.url}/_emulator/requests?vendor=ibm&namespace=ops`)).json() as { requests?: unknown[]; entries?: unknown[] };
