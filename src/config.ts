@@ -49,6 +49,13 @@ const vendorList = (text: string): VendorId[] => {
   return [...new Set(ids)] as VendorId[];
 };
 
+/** `vendor:port,…` (VENDOR_PORTS, S3_PORTS). */
+const vendorPorts = (t: string): Array<{ vendor: VendorId; port: number }> =>
+  t.split(',').map((p) => p.trim()).filter(Boolean).map((part) => {
+    const [vendor, port] = part.split(':');
+    return { vendor: vendorList(vendor ?? '')[0]!, port: integer(0, 65535)(port ?? '') };
+  });
+
 export const SETTINGS = {
   port: setting({ env: 'PORT', flag: '--port', help: 'HTTP port', allowed: 'an integer 0–65535', default: '4580', parse: integer(0, 65535) }),
   host: setting({ env: 'HOST', flag: '--host', help: 'interface to listen on (0.0.0.0 in Docker)', allowed: 'a host name or IP address', default: '127.0.0.1', parse: (t) => z.string().min(1).parse(t.trim()) }),
@@ -72,11 +79,7 @@ export const SETTINGS = {
   vendorPorts: setting({
     env: 'VENDOR_PORTS', flag: '--vendor-ports', help: 'also serve a vendor at the root of its own port (vendor:port,…)',
     allowed: `<vendor>:<port>,… with vendor one of ${VENDOR_IDS.join(', ')}`, default: '',
-    parse: (t): Array<{ vendor: VendorId; port: number }> =>
-      t.split(',').map((p) => p.trim()).filter(Boolean).map((part) => {
-        const [vendor, port] = part.split(':');
-        return { vendor: vendorList(vendor ?? '')[0]!, port: integer(0, 65535)(port ?? '') };
-      }),
+    parse: vendorPorts,
   }),
   controlToken: setting({ env: 'CONTROL_TOKEN', flag: '--control-token', help: 'when set, /_emulator requires x-emulator-token', allowed: 'a non-empty string', default: undefined, parse: (t) => z.string().min(1).parse(t) }),
   vendors: setting({ env: 'VENDORS', flag: '--vendors', help: 'serve only these vendors (comma-separated)', allowed: VENDOR_IDS.join(', '), default: VENDOR_IDS.join(','), parse: vendorList }),
@@ -91,11 +94,7 @@ export const SETTINGS = {
   s3Ports: setting({
     env: 'S3_PORTS', flag: '--s3-ports', help: "also serve a vendor's S3 data plane at the root of its own port (vendor:port,…)",
     allowed: `<vendor>:<port>,… with vendor one of ${VENDOR_IDS.join(', ')}`, default: '',
-    parse: (t): Array<{ vendor: VendorId; port: number }> =>
-      t.split(',').map((p) => p.trim()).filter(Boolean).map((part) => {
-        const [vendor, port] = part.split(':');
-        return { vendor: vendorList(vendor ?? '')[0]!, port: integer(0, 65535)(port ?? '') };
-      }),
+    parse: vendorPorts,
   }),
   publicUrl: setting({
     env: 'PUBLIC_URL', flag: '--public-url', help: 'base URL of this emulator (e.g. http://127.0.0.1:4580): vendor APIs then return S3 URLs that point at its S3 plane',

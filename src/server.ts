@@ -34,20 +34,19 @@ export async function startServer(config: Config, options: RuntimeOptions & { lo
     const app = await buildApp(runtime, { logger: options.logger });
     apps.push(app);
     await app.listen({ port: config.port, host: config.host });
-    const vendorApps = [];
-    for (const { vendor, port } of config.vendorPorts) {
-      const vendorApp = await buildApp(runtime, { logger: options.logger, rootVendor: vendor });
-      apps.push(vendorApp);
-      await vendorApp.listen({ port, host: config.host });
-      vendorApps.push({ vendor, port: (vendorApp.server.address() as { port: number }).port, app: vendorApp });
-    }
-    const s3Apps = [];
-    for (const { vendor, port } of config.s3Ports) {
-      const s3App = await buildApp(runtime, { logger: options.logger, rootS3Vendor: vendor });
-      apps.push(s3App);
-      await s3App.listen({ port, host: config.host });
-      s3Apps.push({ vendor, port: (s3App.server.address() as { port: number }).port, app: s3App });
-    }
+    /** One app per `vendor:port` entry, each listening on its port. */
+    const listenEach = async (entries: ReadonlyArray<{ vendor: string; port: number }>, root: (vendor: string) => Parameters<typeof buildApp>[1]) => {
+      const out = [];
+      for (const { vendor, port } of entries) {
+        const extra = await buildApp(runtime, { logger: options.logger, ...root(vendor) });
+        apps.push(extra);
+        await extra.listen({ port, host: config.host });
+        out.push({ vendor, port: (extra.server.address() as { port: number }).port, app: extra });
+      }
+      return out;
+    };
+    const vendorApps = await listenEach(config.vendorPorts, (rootVendor) => ({ rootVendor }));
+    const s3Apps = await listenEach(config.s3Ports, (rootS3Vendor) => ({ rootS3Vendor }));
     const address = app.server.address() as { port: number; address: string };
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     return {
