@@ -183,7 +183,25 @@ class ChunkDecoder {
   }
 }
 
+/**
+ * Bytes of uploads being read right now, in this process: each upload's buffer is its declared size,
+ * so many slow clients declaring large bodies could hold much memory; past the budget an upload is
+ * refused with SlowDown (503) before its buffer is allocated.
+ */
+let inFlight = 0;
+export const IN_FLIGHT_BUDGET = 512 * 1024 * 1024;
+
 export async function readBody(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
+  if (plan.length > 0 && inFlight + plan.length > Math.max(IN_FLIGHT_BUDGET, plan.length)) throw s3Error('SlowDown', 'Too many uploads are being received at once; retry shortly.');
+  inFlight += plan.length;
+  try {
+    return await readInto(stream, plan);
+  } finally {
+    inFlight -= plan.length;
+  }
+}
+
+async function readInto(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
   const body = Buffer.allocUnsafe(plan.length);
   let offset = 0;
   const md5 = createHash('md5');
