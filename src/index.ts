@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from './config.js';
 import { EmulatorClock } from './core/clock.js';
 import type { ResetScope } from './core/namespaces.js';
+import { s3Mount } from './s3/mount.js';
 import { loggerOptions, startServer } from './server.js';
 
 export { buildApp } from './app.js';
@@ -24,6 +25,8 @@ export interface EmulatorHandle {
   url: string;
   /** Each vendor's base URL, to give its SDK. */
   baseUrls: Record<string, string>;
+  /** Each vendor's S3 endpoint (`<url>/s3/<vendor>`), to give an S3 client with path-style addressing. */
+  s3Urls: Record<string, string>;
   clock: EmulatorClock;
   reset(scope?: ResetScope): void;
   close(): Promise<void>;
@@ -43,6 +46,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   return {
     url: running.url,
     baseUrls: Object.fromEntries(running.runtime.vendors.map((v) => [v.id, running.url + v.mount])),
+    s3Urls: Object.fromEntries(running.runtime.vendors.filter((v) => v.s3).map((v) => [v.id, `${running.url}${s3Mount(v.id)}`])),
     clock,
     reset: (scope) => running.runtime.namespaces.reset(scope),
     close: running.close,
