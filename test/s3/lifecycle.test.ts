@@ -151,6 +151,13 @@ describe('exoscale: SOS operations, tags and bucket resources; revoke takes effe
     expect(await get(scoped, 'exoscale', 'exo-bucket', 'k', 'exo')).toBe('hello exoscale');
     emu.clock.advance(1_000);
     expect(await s3Failure(get(scoped, 'exoscale', 'exo-bucket', 'k', 'exo'))).toMatchObject({ code: 'InvalidAccessKeyId', status: 403 });
+    // a key from assume-iam-role signs with its role's policy (the `locked` role allows sos) until its expiry, on the emulator clock
+    const assumed = await exo('POST', '/iam-role/7b0c1a52-5f3e-4e1c-9a21-0000000000a3/assume', { ttl: 600 });
+    expect(assumed.status).toBe(200);
+    const session = { accessKeyId: assumed.body.key, secretAccessKey: assumed.body.secret };
+    expect(await get(session, 'exoscale', 'exo-bucket', 'k', 'exo')).toBe('hello exoscale');
+    emu.clock.advance(601_000);
+    expect(await s3Failure(get(session, 'exoscale', 'exo-bucket', 'k', 'exo'))).toMatchObject({ code: 'InvalidAccessKeyId', status: 403 });
     // the fixture's revoked key never works
     expect(await s3Failure(get({ accessKeyId: 'EXO000000000000000000000009', secretAccessKey: 'emulator-revoked-secret-do-not-use-in-pr009' }, 'exoscale', 'exo-bucket', 'k', 'exo'))).toMatchObject({ code: 'InvalidAccessKeyId' });
   });
