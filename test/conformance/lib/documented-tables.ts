@@ -85,6 +85,13 @@ const KOS_BUCKET = {
 
 const KOS_ERRORS = ['400', '401', '404', '500', '503'];
 
+/** KOS policy as the docs page draws it (issue 16: `_id`, `accountId`, `policyKRN`, `name`, `statements`, `conditions`). */
+const KOS_POLICY = {
+  type: 'object',
+  required: ['_id', 'accountId', 'policyKRN', 'name', 'statements', 'conditions'],
+  properties: { _id: str, accountId: str, policyKRN: str, name: str, statements: { type: 'array', items: { type: 'object' } }, conditions: {} },
+};
+
 /**
  * Krutrim KOS (mount `/krutrim`, stands in for `https://cloud.olakrutrim.com`). Lifecycle-rule paths are
  * not published (notes §3.3: "exact lifecycle-rule paths … not found"), so they have no row here.
@@ -137,10 +144,30 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     responses: { '2XX': { type: 'object', required: ['sessionToken'], properties: { sessionToken: str, refreshToken: str, expiresAt: str, lastActiveAt: str } } },
   },
   { name: 'listObjects', method: 'GET', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
-  { name: 'uploadObject', method: 'PUT', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
+  { name: 'uploadObject', method: 'PUT', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['201'], requiredBody: ['prefix'], source: 'notes §3.3 (SDKs); 201 and `{prefix}` from the docs page (issue 16)' },
   { name: 'downloadObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/download', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'presignObjectUrl', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/url', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'renameObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/rename', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'moveObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/move', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'deleteObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/delete', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
+  { name: 'deactivateSession', method: 'DELETE', path: '/kos/v1/sessions/deactivate/{sessionToken}', statuses: ['204'], source: 'the docs page: 204, no body (issue 16)' },
+  { name: 'modifyBucketPolicy', method: 'PUT', path: '/kos/v1/buckets/policy/{bucketKrn}', statuses: ['200'], source: 'the docs page: "No content" (issue 16)' },
+  {
+    name: 'attachPolicy',
+    method: 'POST',
+    path: '/internal/kos/v1/policy/attach',
+    statuses: ['200', ...KOS_ERRORS],
+    requiredBody: ['policyKRNs'],
+    source: 'the docs page: POST /internal/kos/v1/policy/attach {policyKRNs}, 200 with the policy (issue 16)',
+    responses: { '200': KOS_POLICY },
+  },
+  {
+    name: 'detachPolicy',
+    method: 'POST',
+    path: '/internal/kos/v1/policy/detach',
+    statuses: ['200', ...KOS_ERRORS],
+    requiredBody: ['kcid', 'policyKRNs'],
+    source: 'the docs page: POST /internal/kos/v1/policy/detach {kcid, policyKRNs}, 200 with the policy (issue 16)',
+    responses: { '200': KOS_POLICY },
+  },
 ];
