@@ -13,7 +13,7 @@ import {
   updateRuleBody, uploadBody, uploadResponse, urlBody,
 } from './schemas.js';
 import { KrutrimService, type Caller, type UrlBase } from './service.js';
-import { DEFAULT_NAMESPACE } from '../../core/namespaces.js';
+import { publicBase } from '../../http/public-url.js';
 
 const TAGS = ['krutrim'];
 
@@ -41,11 +41,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
   const mount = root.prefix;
 
   /** Presigned URLs point back at this emulator: the request's host, its namespace, the mount. */
-  const urlBase = (request: FastifyRequest): UrlBase => {
-    const ns = request.emulator.namespace;
-    const nsPrefix = request.raw.emulatorNamespace !== undefined || ns !== DEFAULT_NAMESPACE ? `/ns/${encodeURIComponent(ns)}` : '';
-    return { origin: `${request.protocol}://${request.host}`, prefix: `${nsPrefix}${mount}` };
-  };
+  const urlBase = (request: FastifyRequest): UrlBase => publicBase(request, mount);
 
   // A token-bearing path no route takes (a wrong method, a trailing slash, an extra segment) is the 404 of any
   // unknown path, but journaled and logged as its pattern, like the routes that take it: the token never is.
