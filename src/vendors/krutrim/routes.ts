@@ -195,7 +195,9 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
       schema: { operationId: 'attachPolicy', tags: TAGS, summary: 'Attach policies (by KRN) to a customer: the kcid given, else K-Customer-ID, else the account\'s', body: attachBody, response: { 200: attachResponse, ...errors } },
     }, async (request) => {
       const c = callerOf(request);
-      return service.attachPolicies(c, request.body.policyKRNs, request.body.kcid ?? header(request, 'k-customer-id') ?? c.customerId, true);
+      const fromHeader = header(request, 'k-customer-id');
+      if (fromHeader !== undefined && (fromHeader.length === 0 || fromHeader.length > 128)) throw catalogue.error('BAD_REQUEST', undefined, 'Bad request: K-Customer-ID must have 1 to 128 characters');
+      return service.attachPolicies(c, request.body.policyKRNs, request.body.kcid ?? fromHeader ?? c.customerId, true);
     });
 
     app.post('/internal/kos/v1/policy/detach', {

@@ -152,7 +152,7 @@ export const createBucketBody = z
     versioning: z.boolean().optional(),
     anonymous_access: z.boolean().optional(),
     region: z.string().min(1).optional(),
-    tier: z.string().optional().describe('"" (what the Go SDK sends without a tier) means the default'),
+    tier: z.string().max(64).optional().describe('"" (what the Go SDK sends without a tier) means the default'),
   })
   .strict();
 export const createBucketResponse = z.object({ createdAt: z.string(), krn: z.string(), bucketName: z.string() });

@@ -155,6 +155,7 @@ describe('policies', () => {
     expectError(await kos(t, { method: 'POST', path: '/internal/kos/v1/policy', body: { statements } }), 400, 'BAD_REQUEST');
     expectError(await kos(t, { method: 'POST', path: '/internal/kos/v1/policy/attach', body: { policyKRNs: [] } }), 400, 'BAD_REQUEST');
     expectError(await kos(t, { method: 'POST', path: '/internal/kos/v1/policy/detach', body: { policyKRNs: ['krn:kos:x'] } }), 400, 'BAD_REQUEST');
+    expectError(await kos(t, { method: 'POST', path: '/internal/kos/v1/policy/attach', body: { policyKRNs: ['krn:kos:x'] }, headers: { 'k-customer-id': 'x'.repeat(129) } }), 400, 'BAD_REQUEST');
     expectError(await kos(t, { method: 'POST', path: '/internal/kos/v1/policy', body: { name: 'p', statements, colour: 'red' } }), 400, 'BAD_REQUEST');
   });
 });
