@@ -2,15 +2,6 @@ import { ErrorCatalogue, type Problem, type VendorError } from '../../core/error
 import type { VendorErrorModel } from '../../core/vendor.js';
 
 /**
- * IBM documents the status codes of this API and their meaning (COSS 3.20.1) but no error body.
- * Errors are rendered in the envelope of OpenStack Keystone, whose credentials API this one is
- * modelled on: `{"error": {"code": <status>, "title": <reason phrase>, "message": <text>}}`.
- * Messages use IBM's wording where IBM has one, Keystone's otherwise.
- *
- * The catalogue codes below are what `x-emulator-fault` accepts (besides a bare HTTP status);
- * they never appear in a response body, which carries the numeric status as `code`.
- */
-/**
  * The meaning IBM's status table gives 400, 401 and 403, word for word: every message of those statuses
  * starts with it (details may follow after a colon).
  */
@@ -20,6 +11,15 @@ export const STATUS_WORDING: Readonly<Record<number, string>> = {
   403: 'The provided token although valid, does not provide appropriate permissions to the user',
 };
 
+/**
+ * IBM documents the status codes of this API and their meaning (COSS 3.20.1) but no error body.
+ * Errors are rendered in the envelope of OpenStack Keystone, whose credentials API this one is
+ * modelled on: `{"error": {"code": <status>, "title": <reason phrase>, "message": <text>}}`.
+ * Messages use IBM's wording where IBM has one, Keystone's otherwise.
+ *
+ * The catalogue codes below are what `x-emulator-fault` accepts (besides a bare HTTP status);
+ * they never appear in a response body, which carries the numeric status as `code`.
+ */
 export const ibmCatalogue = new ErrorCatalogue(
   {
     bad_request: { status: 400, message: `${STATUS_WORDING[400]}.` },
