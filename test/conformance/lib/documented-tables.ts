@@ -76,11 +76,14 @@ export const IBM_OPERATIONS: DocumentedOperation[] = [
   { name: 'deleteCredential', method: 'DELETE', path: '/credentials/{id}', statuses: ['204', ...IBM_ERRORS], source: 'notes §2.2 (IBM Docs "Delete credential")' },
 ];
 
+/** A time as the KOS docs page writes it: `2000-01-23T04:56:07.000+00:00`. */
+const KOS_TIME = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\+00:00$' };
+
 /** KOS bucket (notes §3.3 "Bucket schema"). */
 const KOS_BUCKET = {
   type: 'object',
   required: ['name', 'krnid', 'createdAt', 'region'],
-  properties: { name: str, krnid: str, owner: str, account_id: str, createdAt: str, usedCapacity: { type: 'number' }, allocatedCapacity: { type: 'integer' }, region: str, url: str, status: str, tags: { type: 'object' }, versioning: { type: 'boolean' }, anonymous_access: { type: 'boolean' }, tier: str },
+  properties: { name: str, krnid: str, owner: str, account_id: str, createdAt: KOS_TIME, usedCapacity: { type: 'number' }, allocatedCapacity: { type: 'integer' }, region: str, url: str, status: str, tags: { type: 'object' }, versioning: { type: 'boolean' }, anonymous_access: { type: 'boolean' }, tier: str },
 };
 
 const KOS_ERRORS = ['400', '401', '404', '500', '503'];
@@ -112,7 +115,7 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     statuses: ['201', '400', '401', '409', '422', '500', '503'],
     requiredBody: ['name'],
     source: 'notes §3.3 (docs page)',
-    responses: { '201': { type: 'object', required: ['createdAt', 'krn', 'bucketName'], properties: { createdAt: str, krn: str, bucketName: str } } },
+    responses: { '201': { type: 'object', required: ['createdAt', 'krn', 'bucketName'], properties: { createdAt: KOS_TIME, krn: str, bucketName: str } } },
   },
   { name: 'getBucket', method: 'GET', path: '/kos/v1/buckets/{bucketId}', statuses: ['200', ...KOS_ERRORS], source: 'notes §3.3 (docs page)', responses: { '200': KOS_BUCKET } },
   { name: 'updateBucket', method: 'PUT', path: '/kos/v1/buckets/{bucketId}', statuses: ['200', ...KOS_ERRORS], source: 'notes §3.3 (docs page)', responses: { '200': KOS_BUCKET } },
@@ -123,8 +126,8 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     method: 'GET',
     path: '/kos/v1/access_keys',
     statuses: ['200', ...KOS_ERRORS],
-    source: 'notes §3.3 (docs page)',
-    responses: { '200': { type: 'array', items: { type: 'object', required: ['key_name', 'status'], anyOf: [{ required: ['access_key_id'] }, { required: ['access_key'] }], properties: { access_key_id: str, access_key: str, key_name: str, created_at: {}, status: str, region: str, tier: str } } } },
+    source: 'notes §3.3 (docs page; `created_date` from the page, issue 16)',
+    responses: { '200': { type: 'array', items: { type: 'object', required: ['key_name', 'status', 'created_date'], anyOf: [{ required: ['access_key_id'] }, { required: ['access_key'] }], properties: { access_key_id: str, access_key: str, key_name: str, created_at: {}, created_date: KOS_TIME, status: str, region: str, tier: str } } } },
   },
   {
     name: 'createAccessKey',
