@@ -81,6 +81,24 @@ describe('Go SDK (kos.go) requests', () => {
     expect(dump).not.toContain('go/moved.txt');
   });
 
+  it('AccessKeys.Create ({}) and Sessions.Activate answer maps of strings; AccessKeys.Delete and Buckets.Delete (no body) answer 204', async () => {
+    const created = await goCall('POST', 'kos/v1/access_keys', {}, { 'x-region-id': 'In-Bangalore-1', 'x-tier': 'tier-1' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(onlyStrings(created.json())).toBe(true);
+    const { access_key: accessKey, secret_key: secretKey } = created.json() as { access_key: string; secret_key: string };
+    const session = await goCall('POST', 'kos/v1/sessions/activate', { accessKey, secretKey }, { 'x-region-id': 'In-Bangalore-1' });
+    expect(session.statusCode, session.body).toBe(200);
+    expect(onlyStrings(session.json())).toBe(true);
+    const listed = await goCall('GET', 'kos/v1/access_keys');
+    expect(listed.json().find((k: { access_key: string }) => k.access_key === accessKey)).toMatchObject({ created_at: kosTime(TEST_EPOCH), created_date: kosTime(TEST_EPOCH) });
+    expect((await goCall('DELETE', `kos/v1/access_keys/${accessKey}`)).statusCode).toBe(204);
+
+    const bucket = (await goCall('POST', 'kos/v1/buckets', { name: 'go-delete-me', tier: '' })).json().krn as string;
+    const deleted = await goCall('DELETE', `kos/v1/buckets/${encodeURIComponent(bucket)}`);
+    expect(deleted.statusCode).toBe(204);
+    expect((await goCall('GET', `kos/v1/buckets/${encodeURIComponent(bucket)}`)).statusCode).toBe(404);
+  });
+
   it('an x-session-token the caller does pass must still be a live one', async () => {
     const res = await goCall('PUT', objects(SEEDED_BUCKET_KRN), { prefix: 'go/x.txt' }, { 'x-session-token': 'kst_not-a-session' });
     expect(res.statusCode).toBe(401);
