@@ -1,0 +1,76 @@
+/**
+ * Limits every request's parsed input is held to before any vendor code sees it: how deep a JSON body
+ * or a Rack-style query key (`a[b][c]`) may nest, and that every string is well-formed Unicode (no lone
+ * UTF-16 surrogate, which JSON's `\ud800` escape can carry and which no vendor can store, echo or
+ * URL-encode). The walks are iterative, so no input can overflow the stack here.
+ */
+
+/** Rack's own default `param_depth_limit`; far more than any vendor document nests. */
+export const MAX_NESTING_DEPTH = 100;
+
+export interface InputProblem {
+  /** Where: the key path of the offending value (empty for the root or a depth problem). */
+  path: Array<string | number>;
+  message: string;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+export const DEPTH_MESSAGE = `nests deeper than ${MAX_NESTING_DEPTH} levels`;
+export const UNICODE_MESSAGE = 'is not well-formed Unicode (a lone UTF-16 surrogate)';
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  key: string | number | undefined;
+  parent: Frame | undefined;
+}
+
+const pathOf = (frame: Frame): Array<string | number> => {
+  const path: Array<string | number> = [];
+  for (let f: Frame | undefined = frame; f?.key !== undefined; f = f.parent) path.unshift(f.key);
+  return path;
+};
+
+/**
+ * The first problem in a parsed value (a body, the query object, the path parameters): nesting deeper
+ * than `maxDepth` objects/arrays, or a string or key that is not well-formed Unicode.
+ */
+export function inspectInput(value: unknown, maxDepth = MAX_NESTING_DEPTH): InputProblem | undefined {
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : { path: [], message: UNICODE_MESSAGE };
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return undefined;
+  const stack: Frame[] = [{ value, depth: 1, key: undefined, parent: undefined }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.depth > maxDepth) return { path: [], message: DEPTH_MESSAGE };
+    const node = frame.value as Record<string, unknown> | unknown[];
+    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      if (typeof key === 'string' && !isWellFormed(key)) return { path: pathOf(frame), message: `has a key that ${UNICODE_MESSAGE}` };
+      if (typeof child === 'string') {
+        if (!isWellFormed(child)) return { path: [...pathOf(frame), key], message: UNICODE_MESSAGE };
+      } else if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child)) {
+        stack.push({ value: child, depth: frame.depth + 1, key, parent: frame });
+      }
+    }
+  }
+  return undefined;
+}
+
+const BRACKET = /\[|%5b/gi;
+
+/** A raw query string whose Rack-style keys (`properties[a][a]…`) nest deeper than `maxDepth`. */
+export function inspectRawQuery(rawQuery: string, maxDepth = MAX_NESTING_DEPTH): InputProblem | undefined {
+  if (rawQuery.length <= maxDepth) return undefined; // too short to hold that many brackets
+  for (const pair of rawQuery.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    if (key.length <= maxDepth) continue;
+    let brackets = 0;
+    BRACKET.lastIndex = 0;
+    while (BRACKET.exec(key) !== null) if (++brackets > maxDepth) return { path: ['querystring'], message: `has a key that ${DEPTH_MESSAGE}` };
+  }
+  return undefined;
+}
