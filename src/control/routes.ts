@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { MAX_BODY_BYTES } from '../config.js';
 import { ClockRangeError, parseIsoInstant } from '../core/clock.js';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
 import { faultRuleInput } from '../core/faults.js';
@@ -14,6 +15,8 @@ import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
+
+const FIXTURE_BODY_LIMIT = MAX_BODY_BYTES;
 
 /** Control-plane errors: `{"error":{"code","message"}}`. */
 class ControlError extends Error {
@@ -73,7 +76,9 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
         err instanceof ControlError ? err
         : err instanceof NamespaceLimitError ? new ControlError(503, 'namespace_limit', err.message)
         : isNamespaceFull(err) ? new ControlError(507, 'namespace_full', 'The namespace would hold more objects than MAX_OBJECTS_PER_NAMESPACE allows; nothing was loaded')
-        : e.statusCode === 413 ? new ControlError(413, 'body_too_large', 'Request body is too large')
+        : e.statusCode === 413 ? new ControlError(413, 'body_too_large', request.routeOptions.url === '/_emulator/fixtures'
+          ? `The fixture document is larger than ${FIXTURE_BODY_LIMIT} bytes, the most POST /_emulator/fixtures accepts: split it into several documents, or load it at start-up with SEED`
+          : `The request body is larger than BODY_LIMIT (${runtime.config.bodyLimit} bytes)`)
         : e.statusCode !== undefined && e.statusCode < 500 ? new ControlError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
         : new ControlError(500, 'internal_error', 'Internal error');
       if (control.status >= 500 && !(err instanceof ControlError)) request.log.error({ err }, 'control plane error');
@@ -96,7 +101,8 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       return reply.code(204).send();
     });
 
-    app.post('/fixtures', { bodyLimit: 1024 * 1024 * 1024 }, async (request) => {
+    // Fixture documents may be larger than BODY_LIMIT, up to what Node can hold (config.ts MAX_BODY_BYTES).
+    app.post('/fixtures', { bodyLimit: FIXTURE_BODY_LIMIT }, async (request) => {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
