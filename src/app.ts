@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { PACKAGE_VERSION } from './core/package-info.js';
 import { controlPlane } from './control/routes.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
 import type { Runtime } from './runtime.js';
@@ -58,6 +59,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   closeConnectionsWhenClosing(app);
+  limitJsonDepth(app);
 
   if (options.rootVendor !== undefined) {
     const vendor = runtime.vendors.find((v) => v.id === options.rootVendor);

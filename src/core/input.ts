@@ -18,6 +18,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
+/** The `code` of an error raised for input past a limit while the body streams in (a validation problem). */
+export const INPUT_LIMIT_CODE = 'EMULATOR_INPUT_LIMIT';
+
 export const DEPTH_MESSAGE = `nests deeper than ${MAX_NESTING_DEPTH} levels`;
 export const UNICODE_MESSAGE = 'is not well-formed Unicode (a lone UTF-16 surrogate)';
 
@@ -73,4 +76,36 @@ export function inspectRawQuery(rawQuery: string, maxDepth = MAX_NESTING_DEPTH):
     while (BRACKET.exec(key) !== null) if (++brackets > maxDepth) return { path: ['querystring'], message: `has a key that ${DEPTH_MESSAGE}` };
   }
   return undefined;
+}
+
+/**
+ * Counts JSON nesting over raw bytes as they arrive, so a body nested deeper than the limit is refused
+ * at its 101st bracket: before it is received in full, and before JSON.parse (which takes ~0.1 s for
+ * 100,000 levels, and whose result every recursive consumer would overflow on).
+ */
+export class JsonDepthScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly maxDepth = MAX_NESTING_DEPTH) {}
+
+  /** Feeds the next bytes; false once the nesting has gone past the limit. */
+  feed(bytes: Uint8Array): boolean {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === 0x5c) this.escaped = true; // backslash
+        else if (b === 0x22) this.inString = false; // quote
+      } else if (b === 0x22) {
+        this.inString = true;
+      } else if (b === 0x7b || b === 0x5b) {
+        if (++this.depth > this.maxDepth) return false;
+      } else if (b === 0x7d || b === 0x5d) {
+        this.depth--;
+      }
+    }
+    return true;
+  }
 }

@@ -158,7 +158,7 @@ describe('clock range (item 4)', () => {
   it('{set:T, freeze:true} freezes at exactly T on a running clock, every time', async () => {
     await clock({ freeze: false });
     try {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 100; i++) {
         const at = `2030-01-01T00:00:00.${String(i).padStart(3, '0')}Z`;
         const res = await clock({ set: at, freeze: true });
         expect(res.json()).toMatchObject({ now: at, frozen: true });

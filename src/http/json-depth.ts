@@ -1,0 +1,24 @@
+import { Transform } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { DEPTH_MESSAGE, INPUT_LIMIT_CODE, JsonDepthScanner } from '../core/input.js';
+
+const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * A root `preParsing` hook, so every route of every vendor and of the control plane has it: a JSON
+ * body streams through a JsonDepthScanner and is cut at the first bracket past the limit.
+ */
+export function limitJsonDepth(app: FastifyInstance): void {
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const type = request.headers['content-type'];
+    if (typeof type !== 'string' || !JSON_TYPE.test(type)) return done(null, payload);
+    const scanner = new JsonDepthScanner();
+    const scanned = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        if (scanner.feed(chunk)) return callback(null, chunk);
+        callback(Object.assign(new Error(`The JSON body ${DEPTH_MESSAGE}`), { statusCode: 400, code: INPUT_LIMIT_CODE }));
+      },
+    });
+    done(null, payload.pipe(scanned));
+  });
+}
