@@ -47,7 +47,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     // A request (head and body) must arrive within REQUEST_TIMEOUT, its head within HEADERS_TIMEOUT; Node
     // checks its connections this often (its default, 30 s, would outlast a short timeout).
     requestTimeout: config.requestTimeout,
-    http: { requestTimeout: config.requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(headersTimeout / 4))) },
+    http: { requestTimeout: config.requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((headersTimeout || 120_000) / 4))) },
     rewriteUrl: rewriteNamespaceUrl,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
