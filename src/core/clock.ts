@@ -29,7 +29,7 @@ export const inClockRange = (ms: number): boolean => Number.isFinite(ms) && ms >
 
 export class ClockRangeError extends RangeError {
   constructor(ms: number) {
-    super(`The clock must stay between ${new Date(CLOCK_MIN_MS).toISOString()} and ${new Date(CLOCK_MAX_MS).toISOString()} (it would be at ${Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms)} ms); it was not moved`);
+    super(`The clock must stay between ${new Date(CLOCK_MIN_MS).toISOString()} and ${new Date(CLOCK_MAX_MS).toISOString()} (this would move it to ${Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms after 1970`}); it was not moved`);
     this.name = 'ClockRangeError';
   }
 }

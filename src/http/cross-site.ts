@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isJsonType } from './json-body.js';
 
 /**
  * Browsers let any web page send a "simple" cross-site request (a form post, `text/plain` fetch) to
@@ -14,7 +15,6 @@ export interface CrossSiteRefusal {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const v = request.headers[name];
@@ -32,7 +32,7 @@ export function crossSiteRefusal(request: FastifyRequest): CrossSiteRefusal | un
     return { status: 403, code: 'cross_site_request', message: `Requests from another origin (${origin.slice(0, 100)}) may not change the emulator; call the control plane from its own origin or without a browser` };
   }
   const hasBody = (header(request, 'content-length') ?? '0').trim() !== '0' || header(request, 'transfer-encoding') !== undefined;
-  if (hasBody && !JSON_TYPE.test(header(request, 'content-type') ?? '')) {
+  if (hasBody && !isJsonType(header(request, 'content-type'))) {
     return { status: 415, code: 'unsupported_media_type', message: 'A control-plane request with a body must send it as JSON (Content-Type: application/json)' };
   }
   return undefined;

@@ -1,8 +1,7 @@
 import { Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { isJsonType } from './json-body.js';
 import { DEPTH_MESSAGE, INPUT_LIMIT_CODE, JsonDepthScanner } from '../core/input.js';
-
-const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * A root `preParsing` hook, so every route of every vendor and of the control plane has it: a JSON
@@ -10,8 +9,7 @@ const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  */
 export function limitJsonDepth(app: FastifyInstance): void {
   app.addHook('preParsing', (request, _reply, payload, done) => {
-    const type = request.headers['content-type'];
-    if (typeof type !== 'string' || !JSON_TYPE.test(type)) return done(null, payload);
+    if (!isJsonType(request.headers['content-type'])) return done(null, payload);
     const scanner = new JsonDepthScanner();
     const scanned = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
