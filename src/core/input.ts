@@ -48,14 +48,25 @@ export function inspectInput(value: unknown, maxDepth = MAX_NESTING_DEPTH): Inpu
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if (frame.depth > maxDepth) return { path: [], message: DEPTH_MESSAGE };
-    const node = frame.value as Record<string, unknown> | unknown[];
-    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [key, child] of entries) {
-      if (typeof key === 'string' && !isWellFormed(key)) return { path: pathOf(frame), message: `has a key that ${UNICODE_MESSAGE}` };
+    const visit = (key: string | number, child: unknown): InputProblem | undefined => {
       if (typeof child === 'string') {
         if (!isWellFormed(child)) return { path: [...pathOf(frame), key], message: UNICODE_MESSAGE };
       } else if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child)) {
         stack.push({ value: child, depth: frame.depth + 1, key, parent: frame });
+      }
+      return undefined;
+    };
+    const node = frame.value;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const found = visit(i, node[i]);
+        if (found) return found;
+      }
+    } else {
+      for (const key of Object.keys(node as object)) {
+        if (!isWellFormed(key)) return { path: pathOf(frame), message: `has a key that ${UNICODE_MESSAGE}` };
+        const found = visit(key, (node as Record<string, unknown>)[key]);
+        if (found) return found;
       }
     }
   }

@@ -28,7 +28,8 @@ export function crossSiteRefusal(request: FastifyRequest): CrossSiteRefusal | un
     return { status: 403, code: 'cross_site_request', message: `Cross-site requests may not change the emulator (Sec-Fetch-Site: ${site.slice(0, 32)}); call the control plane from the emulator's own origin or without a browser` };
   }
   const origin = header(request, 'origin');
-  if (origin !== undefined && origin.trim().toLowerCase() !== `${request.protocol}://${request.host}`.toLowerCase()) {
+  // The host and port decide (not the scheme), so a TLS-terminating proxy in front keeps same-origin pages working.
+  if (origin !== undefined && /^[a-z][a-z0-9+.-]*:\/\/(.*)$/i.exec(origin.trim())?.[1]?.toLowerCase() !== request.host.toLowerCase()) {
     return { status: 403, code: 'cross_site_request', message: `Requests from another origin (${origin.slice(0, 100)}) may not change the emulator; call the control plane from its own origin or without a browser` };
   }
   const hasBody = (header(request, 'content-length') ?? '0').trim() !== '0' || header(request, 'transfer-encoding') !== undefined;

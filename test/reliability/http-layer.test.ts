@@ -81,6 +81,17 @@ describe('HTTP-layer errors (item 13)', () => {
   });
 });
 
+describe('nesting cut as the body streams in (item 5)', () => {
+  it('a chunked body 200 levels deep is a vendor 400 before the rest of it is sent', async () => {
+    // The body never ends: the answer can only come from the scanner (else the 408 of REQUEST_TIMEOUT).
+    const head = 'POST /krutrim/kos/v1/access_keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer krutrim-test-key\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const chunk = '['.repeat(200);
+    const res = await raw(`${head}${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    expect(res.status, res.body).toBe(400);
+    expect(json(res)).toMatchObject({ code: 'BAD_REQUEST', statusCode: 400, message: expect.stringContaining('nests deeper than 100 levels') });
+  });
+});
+
 describe('request timeouts (item 9)', () => {
   it('a body that stalls is cut with a 408 in the vendor envelope, and the connection closed', async () => {
     const res = await raw('POST /ionos/accesskeys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ionos-test-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"properties":');
