@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Journal and log the route pattern instead of the path (the path holds a token). */
     sensitivePath?: boolean;
+    /** The handler reads the raw request stream itself (the S3 plane): no body parsing or scanning. */
+    rawBody?: boolean;
   }
 }
 

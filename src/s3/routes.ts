@@ -93,7 +93,7 @@ export function s3Routes(deps: S3RouteDeps) {
       }
     };
 
-    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler });
-    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler });
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler, config: { rawBody: true } });
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler, config: { rawBody: true } });
   };
 }

@@ -21,7 +21,8 @@ describe('startEmulator()', () => {
       ibm: `${emulator.url}/ibm`,
       krutrim: `${emulator.url}/krutrim`,
     });
-    expect(emulator.s3Urls).toEqual(Object.fromEntries(['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'].map((v) => [v, `${emulator.url}/s3/${v}`])));
+    const url = emulator.url;
+    expect(emulator.s3Urls).toEqual(Object.fromEntries(['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'].map((v) => [v, `${url}/s3/${v}`])));
     const health = await fetch(`${emulator.url}/_emulator/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', vendors: ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'] });

@@ -44,6 +44,12 @@ describe('objects', () => {
     expect(await s3Failure(s3.send(new GetObjectCommand({ Bucket: 'no-such-bucket', Key: 'x' })))).toMatchObject({ code: 'NoSuchBucket', status: 404 });
   });
 
+  it('an object of any type is bytes: a large, deep JSON document is stored as sent', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}${' '.repeat(20_000)}`;
+    await s3.send(new PutObjectCommand({ Bucket: 'ops', Key: 'deep.json', Body: deep, ContentType: 'application/json' }));
+    expect(await text('deep.json')).toBe(deep);
+  });
+
   it('a streamed upload (aws-chunked with a CRC32 trailer) and each checksum algorithm', async () => {
     const body = Buffer.alloc(300_000, 7);
     const put = await s3.send(new PutObjectCommand({ Bucket: 'ops', Key: 'streamed', Body: Readable.from([body.subarray(0, 100_000), body.subarray(100_000)]), ContentLength: body.length }));

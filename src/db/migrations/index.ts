@@ -12,6 +12,7 @@ import tokenDigests from './011-token-digests.js';
 import s3 from './015-s3.js';
 import katapultS3 from './016-katapult-s3.js';
 import krutrimS3 from './017-krutrim-s3.js';
+import krutrimPolicyPrincipals from './018-krutrim-policy-principals.js';
 
 /** The only place the order is defined. Append new migrations; never reorder. */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, s3, katapultS3, krutrimS3];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, s3, katapultS3, krutrimS3, krutrimPolicyPrincipals];

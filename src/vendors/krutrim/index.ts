@@ -22,6 +22,7 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     { name: 'krutrim_lifecycle_rules' },
     { name: 'krutrim_policies' },
     { name: 'krutrim_policy_attachments' },
+    { name: 'krutrim_policy_principals' },
     { name: 'krutrim_bucket_policies' },
     ...s3Tables('krutrim', false),
   ],
