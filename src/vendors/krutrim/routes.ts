@@ -70,7 +70,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
       request.emulator.credential = caller.credential;
       const decision = ctx.rateLimiter.consume({ namespace: caller.namespace, vendor: 'krutrim', credential: caller.credential, limit: caller.rateLimit, now: ctx.clock.now() });
       if (!decision.allowed) {
-        throw catalogue.error('TOO_MANY_REQUESTS', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+        throw catalogue.error('TOO_MANY_REQUESTS', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
       }
       reply.header('x-region-id', caller.region);
       callers.set(request, caller);
