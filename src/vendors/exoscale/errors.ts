@@ -27,8 +27,6 @@ export const catalogue = new ErrorCatalogue(
   { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 500: 'internal_error', 503: 'unavailable' },
 );
 
-export type ExoscaleErrorCode = ReturnType<typeof catalogue.codes>[number];
-
 /** Default `Retry-After` (seconds) for a 429 forced by a fault, which has no rate window. */
 const FAULT_RETRY_AFTER = '60';
 

@@ -43,8 +43,6 @@ export const ibmCatalogue = new ErrorCatalogue(
   },
 );
 
-export type IbmErrorCode = ReturnType<typeof ibmCatalogue.codes>[number];
-
 /** HTTP reason phrases, as Keystone puts them in `title`. */
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -38,8 +38,6 @@ export const catalogue = new ErrorCatalogue(
   },
 );
 
-export type IonosErrorCode = ReturnType<typeof catalogue.codes>[number];
-
 /** Retry-After (seconds) on a 429 that carries none of its own (an injected fault). */
 const FAULT_RETRY_AFTER_SECONDS = '1';
 

@@ -65,8 +65,6 @@ export const catalogue = new ErrorCatalogue(
   },
 );
 
-export type KrutrimCode = ReturnType<typeof catalogue.codes>[number];
-
 /** `Bad request: body.name: …` — the vendor's status text first, then where the input was wrong. */
 function describeIssues(problem: Problem): string | undefined {
   const issues = problem.issues ?? [];
