@@ -11,6 +11,7 @@ import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
 import { vendorOpenApi } from '../http/openapi.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
+import { VENDOR_IDS } from '../vendors/index.js';
 
 /** Control-plane errors: `{"error":{"code","message"}}`. */
 class ControlError extends Error {
@@ -88,7 +89,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
-        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors);
+        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors, VENDOR_IDS);
       } catch (err) {
         if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
         throw err;
