@@ -10,6 +10,8 @@ import { VENDOR_IDS, type VendorId } from './vendors/index.js';
  * Every setting, parsed once (DESIGN.md §4). Each has an environment variable and a CLI flag twin;
  * a bad value stops start-up with a message naming the variable and what is allowed.
  */
+
+// The vendor ids come from the registry (src/vendors/index.ts), the one list of vendors.
 export { VENDOR_IDS, type VendorId };
 
 export const DEFAULT_FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'default.json');
