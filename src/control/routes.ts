@@ -15,6 +15,7 @@ import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
+import { VENDOR_IDS } from '../vendors/index.js';
 
 const FIXTURE_BODY_LIMIT = MAX_BODY_BYTES;
 
@@ -106,7 +107,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
-        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors);
+        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors, VENDOR_IDS);
       } catch (err) {
         if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
         throw err;
