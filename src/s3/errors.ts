@@ -48,7 +48,7 @@ export const s3Catalogue = new ErrorCatalogue<S3Code>(S3_ERRORS, { 400: 'Invalid
 export type S3ErrorDetail = Record<string, string | number>;
 
 export function s3Error(code: S3Code, message?: string, detail?: S3ErrorDetail): VendorError {
-  return s3Catalogue.error(code, detail, message);
+  return s3Catalogue.error(code, { detail, message });
 }
 
 /** The S3 envelope for every failure: `<Error><Code/><Message/>…<Resource/><RequestId/></Error>`. */
