@@ -8,6 +8,7 @@ import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
 import { vendorOpenApi } from '../http/openapi.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
@@ -24,6 +25,7 @@ const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
 export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
   const vendorIds = runtime.vendors.map((v) => v.id);
+  const feed = new LiveFeed(runtime.journal);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
     const result = schema.safeParse(value ?? {});
@@ -48,11 +50,26 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
 
     app.addHook('onRequest', async (request) => {
       const expected = runtime.config.controlToken;
-      if (expected === undefined) return;
+      if (expected === undefined || request.routeOptions.config.public === true) return;
       const given = request.headers[CONTROL_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, expected)) {
         throw new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`);
       }
+    });
+
+    // Conditional reads: a GET answered with the same body as the caller's copy is a 304 without one.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const etag = etagOf(payload);
+      reply.header('etag', etag);
+      if (request.headers['if-none-match'] !== etag) return payload;
+      reply.code(304);
+      return '';
+    });
+
+    // Tell the dashboards watching GET /events that the world changed, whoever changed it.
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feed.changed(request.routeOptions.url ?? request.url);
     });
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
@@ -175,6 +192,21 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     });
 
     app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
+
+    // Each stateful entity's state now and when its next transition is due (the dashboard's timeline).
+    app.get('/timeline', async (request) => {
+      const { namespace, vendor } = scope(request.query);
+      const namespaces: Record<string, Record<string, unknown[]>> = {};
+      for (const { name } of runtime.namespaces.list()) {
+        if (namespace !== undefined && name !== namespace) continue;
+        namespaces[name] = Object.fromEntries(
+          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name)]),
+        );
+      }
+      return { clock: runtime.clock.state(), namespaces };
+    });
+
+    registerDashboard(app, feed);
 
     app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
       const id = request.params.file.replace(/\.json$/, '');

@@ -130,6 +130,7 @@ export const exoscaleStore = perDatabase((db: Database) => {
     operationInsert: db.prepare('INSERT INTO exoscale_operations (namespace, id, created_at, completed_at, outcome, reason, message, reference_id, reference_link, reference_command) VALUES (@namespace, @id, @created_at, NULL, @outcome, @reason, @message, @reference_id, @reference_link, @reference_command)'),
     operationGet: db.prepare('SELECT * FROM exoscale_operations WHERE namespace = ? AND id = ?'),
     operationComplete: db.prepare('UPDATE exoscale_operations SET completed_at = ? WHERE namespace = ? AND id = ? AND completed_at IS NULL'),
+    operationList: db.prepare('SELECT * FROM exoscale_operations WHERE namespace = ? ORDER BY created_at, rowid'),
   };
 
   return {
@@ -220,6 +221,9 @@ export const exoscaleStore = perDatabase((db: Database) => {
     },
     completeOperation(namespace: string, id: string, at: number): void {
       s.operationComplete.run(at, namespace, id);
+    },
+    operations(namespace: string): OperationRow[] {
+      return s.operationList.all(namespace) as OperationRow[];
     },
   };
 });

@@ -101,6 +101,12 @@ function create(db: Database) {
     revokePresigned: prep<[number, string, string]>(db, 'UPDATE katapult_presigned_urls SET revoked_at = ? WHERE namespace = ? AND bucket_name = ? AND revoked_at IS NULL'),
     presignedBySignature: prep<[string, string], PresignedRow>(db, 'SELECT * FROM katapult_presigned_urls WHERE namespace = ? AND signature = ?'),
     deletePresignedOfBucket: prep<[string, string]>(db, 'DELETE FROM katapult_presigned_urls WHERE namespace = ? AND bucket_name = ?'),
+
+    // Whole-namespace reads for the dashboard's timeline (src/vendors/katapult/timeline.ts).
+    allTokens: prep<[string], Pick<TokenRow, 'name' | 'expires_at'>>(db, 'SELECT name, expires_at FROM katapult_api_tokens WHERE namespace = ? ORDER BY rowid'),
+    allAccounts: prep<[string], AccountRow>(db, 'SELECT * FROM katapult_accounts WHERE namespace = ? ORDER BY created_at, rowid'),
+    allKeys: prep<[string], AccessKeyRow>(db, 'SELECT * FROM katapult_access_keys WHERE namespace = ? ORDER BY created_at, rowid'),
+    allBuckets: prep<[string], BucketRow>(db, 'SELECT * FROM katapult_buckets WHERE namespace = ? ORDER BY created_at, rowid'),
   };
   return s;
 }

@@ -68,6 +68,8 @@ function build(db: Database) {
     ),
     accessKey: prepare<[string, string, string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? AND access_key = ?'),
     accessKeys: prepare<[string, string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? ORDER BY created_at, rowid'),
+    allAccessKeys: prepare<[string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? ORDER BY created_at, rowid'),
+    allSessions: prepare<[string], Pick<SessionRow, 'session_id' | 'access_key' | 'created_at' | 'expires_at' | 'deactivated_at'>>('SELECT session_id, access_key, created_at, expires_at, deactivated_at FROM krutrim_sessions WHERE namespace = ? ORDER BY created_at, rowid'),
     deleteAccessKey: prepare<[string, string, string]>('DELETE FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? AND access_key = ?'),
     deleteAccessKeys: prepare<[string, string]>('DELETE FROM krutrim_access_keys WHERE namespace = ? AND account_id = ?'),
 
