@@ -28,7 +28,7 @@ export function launchBrowser(): Promise<Browser> {
 
 /** A page that remembers its console errors, uncaught exceptions and failed loads. */
 export async function openPage(browser: Browser): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m: ConsoleMessage) => {

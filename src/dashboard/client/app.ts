@@ -254,17 +254,17 @@ function VendorPanel({ vendor, entities, tables, now }: { vendor: string; entiti
       <h2>${vendor}</h2>
       <h3>Keys and credentials</h3>
       ${entities.length === 0 ? html`<p class="muted">None.</p>` : html`
-        <table class="entities">
+        <div class="scroll"><table class="entities">
           <thead><tr><th>kind</th><th>id</th><th>name</th><th>state</th><th>next</th><th>due</th><th></th></tr></thead>
           <tbody>${entities.map((e) => html`
             <tr data-entity=${e.id}>
               <td>${kind(e.table, vendor)}</td><td><code>${e.id}</code></td><td>${e.label ?? ''}</td>
               <td><span class=${`badge ${tone(e.state)}`} data-testid="state">${e.state}</span></td>
-              <td>${e.next ? html`→ ${e.next.state} <span class="muted">(${e.next.transition})</span>` : ''}</td>
+              <td title=${e.next?.transition ?? ''}>${e.next ? `→ ${e.next.state}` : ''}</td>
               <td>${due(e, now)}</td><td><${Progress} e=${e} now=${now} /></td>
             </tr>`)}
           </tbody>
-        </table>`}
+        </table></div>`}
       <h3>Buckets and objects</h3>
       ${storage.every((t) => (tables[t] ?? []).length === 0) ? html`<p class="muted">None.</p>` : storage.map((t) => html`<${DumpTable} name=${kind(t, vendor)} rows=${tables[t] ?? []} />`)}
       <details>
@@ -279,11 +279,11 @@ function DumpTable({ name, rows }: { name: string; rows: Array<Record<string, un
   if (rows.length === 0) return html`<p class="muted">${name}: none</p>`;
   const columns = Object.keys(rows[0]!);
   return html`
-    <table class="dump">
+    <div class="scroll"><table class="dump">
       <caption>${name} (${rows.length})</caption>
       <thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
-      <tbody>${rows.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c])}</td>`)}</tr>`)}</tbody>
-    </table>
+      <tbody>${rows.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c], c)}</td>`)}</tr>`)}</tbody>
+    </table></div>
   `;
 }
 
@@ -317,10 +317,13 @@ function FaultPanel({ faults, vendors, namespace, act }: { faults: FaultRule[]; 
       </form>
       ${faults.length === 0 ? html`<p class="muted">No fault rules.</p>` : html`
         <ul class="rules">${faults.map((f) => html`
-          <li data-rule=${f.id}><code>${f.id}</code> ${[f.vendor ?? 'any vendor', f.namespace && `ns ${f.namespace}`, f.method, f.path, f.operation].filter(Boolean).join(' · ')}
-            → ${[f.error && `error ${f.error}`, f.outcome && `outcome ${f.outcome}`, f.delayMs !== undefined && `delay ${f.delayMs} ms`].filter(Boolean).join(', ')}
+          <li data-rule=${f.id}>
+            <code>${f.id}</code>
+            <span>${[f.vendor ?? 'any vendor', f.namespace && `ns ${f.namespace}`, f.method, f.path, f.operation].filter(Boolean).join(' · ')}</span>
+            <span>→ ${[f.error && `error ${f.error}`, f.outcome && `outcome ${f.outcome}`, f.delayMs !== undefined && `delay ${f.delayMs} ms`].filter(Boolean).join(', ')}</span>
             <span class="muted">fired ${f.fired}${f.times !== undefined ? ` of ${f.times}` : ''}, matched ${f.matched}</span>
-            <button class="small" aria-label=${`remove ${f.id}`} onClick=${() => act(`Fault rule ${f.id} removed`, () => send('DELETE', `/faults/${encodeURIComponent(f.id)}`))}>remove</button></li>`)}
+            <button class="small" aria-label=${`remove ${f.id}`} onClick=${() => act(`Fault rule ${f.id} removed`, () => send('DELETE', `/faults/${encodeURIComponent(f.id)}`))}>remove</button>
+          </li>`)}
         </ul>
         <button class="small danger" onClick=${() => act('Every fault rule removed', () => send('DELETE', '/faults'))}>Remove all</button>`}
     </section>
@@ -355,7 +358,7 @@ function JournalPanel({ journal, vendors, namespaces, clear }: { journal: Journa
         <datalist id="status-filters">${Object.keys(STATUS_FILTERS).map((s) => html`<option value=${s}></option>`)}</datalist>
         <button class="small" onClick=${clear}>Clear</button>
       </div>
-      <table class="requests">
+      <div class="scroll"><table class="requests">
         <thead><tr><th>time</th><th>ns</th><th>vendor</th><th>request</th><th>operation</th><th>status</th><th>ms</th></tr></thead>
         <tbody>${shown.map((e) => html`
           <tr key=${e.seq} class=${e.status >= 400 ? 'failed' : ''} data-status=${e.status}>
@@ -363,7 +366,7 @@ function JournalPanel({ journal, vendors, namespaces, clear }: { journal: Journa
             <td><span class=${`badge ${e.status >= 500 ? 'bad' : e.status >= 400 ? 'bad' : 'ok'}`}>${e.status}</span></td><td>${e.durationMs}</td>
           </tr>`)}
         </tbody>
-      </table>
+      </table></div>
       ${shown.length === 0 ? html`<p class="muted">No requests${journal.length ? ' match these filters' : ' yet'}.</p>` : ''}
     </section>
   `;

@@ -22,8 +22,12 @@ export function tone(state: string): 'ok' | 'bad' | 'busy' {
   return GOOD.test(state) ? 'ok' : BAD.test(state) ? 'bad' : 'busy';
 }
 
-/** A cell of the state dump: JSON text shown as such, long values cut. */
-export function cell(value: unknown): string {
+/** Epoch-millisecond columns of the state dump (`created_at`, `pending_since`, …). */
+const TIME_COLUMN = /(_at|_since)$/;
+
+/** A cell of the state dump: times as times, JSON text shown as such, long values cut. */
+export function cell(value: unknown, column = ''): string {
+  if (typeof value === 'number' && TIME_COLUMN.test(column) && value > 1e11) return clockTime(value);
   const text = value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
