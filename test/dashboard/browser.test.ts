@@ -105,6 +105,7 @@ describe.runIf(enabled)('dashboard in a headless browser', () => {
     await page.locator('ul.rules li').filter({ hasText: 'error 429' }).waitFor(WAIT);
 
     mkdirSync(join(PACKAGE_ROOT, '.tmp'), { recursive: true });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     for (const path of SCREENSHOTS) await page.screenshot({ path });
     expect(problems).toEqual([]);
   }, TEST_TIMEOUT);
