@@ -40,9 +40,11 @@ export class LiveFeed {
 
   open(res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n: connected\n\n');
-    const unsubscribe = this.journal.subscribe((entry: JournalEntry) => res.write(`event: request\ndata: ${JSON.stringify(entry)}\n\n`));
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    // A client gone mid-write is not an error worth a crash: its 'close' unsubscribes it.
+    res.on('error', () => {});
+    send(res, 'retry: 2000\n: connected\n\n');
+    const unsubscribe = this.journal.subscribe((entry: JournalEntry) => send(res, `event: request\ndata: ${JSON.stringify(entry)}\n\n`));
+    const keepAlive = setInterval(() => send(res, ': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     this.streams.add(res);
     res.on('close', () => {
@@ -54,13 +56,17 @@ export class LiveFeed {
 
   changed(what: string): void {
     const data = `event: change\ndata: ${JSON.stringify({ what })}\n\n`;
-    for (const res of this.streams) res.write(data);
+    for (const res of this.streams) send(res, data);
   }
 
   /** Ends every stream (server shutdown: an open stream would otherwise hold close() up). */
   closeAll(): void {
     for (const res of this.streams) res.end();
   }
+}
+
+function send(res: ServerResponse, text: string): void {
+  if (!res.writableEnded && !res.destroyed) res.write(text);
 }
 
 /** A strong ETag over the exact body: the dashboard's re-reads of an unchanged state answer 304 with no body. */
@@ -86,9 +92,8 @@ export function registerDashboard(app: FastifyInstance, feed: LiveFeed): void {
     });
   }
 
-  app.get('/events', async (request, reply) => {
+  app.get('/events', async (_request, reply) => {
     reply.hijack();
     feed.open(reply.raw);
-    request.raw.on('close', () => reply.raw.end());
   });
 }

@@ -121,6 +121,10 @@ export function App(): VNode {
   useEffect(() => {
     if (auth === 'ok') void reread();
   }, [auth, selected, reread]);
+  // A namespace reset away (or never there) falls back to the default one.
+  useEffect(() => {
+    if (namespaces.length > 0 && !namespaces.includes(selected)) setSelected('default');
+  }, [namespaces, selected]);
 
   // The clock runs: redraw the countdowns each second (no request), and re-read when the next transition is due.
   useEffect(() => {
@@ -147,7 +151,7 @@ export function App(): VNode {
     }
   }, [fail, reread]);
 
-  if (auth === 'needed') return html`<${TokenPrompt} onToken=${(t: string) => { setToken(t); setMessage(undefined); setAuth('checking'); setSession((n) => n + 1); }} />`;
+  if (auth === 'needed') return html`<${TokenPrompt} refused=${session > 0} onToken=${(t: string) => { setToken(t); setMessage(undefined); setAuth('checking'); setSession((n) => n + 1); }} />`;
   if (auth === 'checking') return html`<p class="muted">Connecting…</p>`;
 
   const world = dump?.namespaces[selected] ?? {};
@@ -177,12 +181,13 @@ export function App(): VNode {
 
 type Act = (what: string, call: () => Promise<unknown>) => Promise<void>;
 
-function TokenPrompt({ onToken }: { onToken: (token: string) => void }): VNode {
+function TokenPrompt({ refused, onToken }: { refused: boolean; onToken: (token: string) => void }): VNode {
   const [value, setValue] = useState('');
   return html`
     <form class="token" onSubmit=${(e: Event) => { e.preventDefault(); if (value) onToken(value); setValue(''); }}>
       <h1>accesskey-emulator</h1>
       <p>This emulator's control plane is protected by <code>CONTROL_TOKEN</code>. Enter the token to open the dashboard; it is kept in this tab only and sent as <code>x-emulator-token</code>.</p>
+      ${refused && html`<p class="message bad" role="alert">The control plane refused that token.</p>`}
       <label>Control token <input type="password" name="token" autocomplete="off" value=${value} onInput=${(e: Event) => setValue((e.target as HTMLInputElement).value)} /></label>
       <button type="submit">Open</button>
     </form>
