@@ -86,8 +86,14 @@ export function registerDashboard(app: FastifyInstance, feed: LiveFeed): void {
   );
   for (const [file, type] of [['dashboard.js', 'text/javascript; charset=utf-8'], ['dashboard.css', 'text/css; charset=utf-8']] as const) {
     // Revalidated on every load (cache-control: no-cache) through the control plane's ETag: a 304 after the first.
-    app.get(`/ui/${file}`, { config: { public: true } }, async (_request, reply) => {
-      const assets = await dashboardAssets();
+    app.get(`/ui/${file}`, { config: { public: true } }, async (request, reply) => {
+      let assets;
+      try {
+        assets = await dashboardAssets();
+      } catch (err) {
+        request.log.error({ err }, 'dashboard bundle unavailable');
+        return reply.code(503).send({ error: { code: 'dashboard_not_built', message: 'The dashboard is not built: run npm run build (it bundles src/dashboard/client with esbuild)' } });
+      }
       return reply.header('cache-control', 'no-cache').type(type).send(file === 'dashboard.js' ? assets.js : assets.css);
     });
   }
