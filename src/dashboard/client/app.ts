@@ -257,7 +257,7 @@ function VendorPanel({ vendor, entities, tables, now }: { vendor: string; entiti
   return html`
     <section class="vendor" data-vendor=${vendor} aria-label=${vendor}>
       <h2>${vendor}</h2>
-      <h3>Keys and credentials</h3>
+      <h3>Keys, credentials and their states</h3>
       ${entities.length === 0 ? html`<p class="muted">None.</p>` : html`
         <div class="scroll"><table class="entities">
           <thead><tr><th>kind</th><th>id</th><th>name</th><th>state</th><th>next</th><th>due</th><th></th></tr></thead>
