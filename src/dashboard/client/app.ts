@@ -10,6 +10,8 @@ import { cell, clockTime, duration, kind, timeOfDay, tone } from './format.js';
 
 type Tables = Record<string, Array<Record<string, unknown>>>;
 interface Timeline { clock: ClockState; namespaces: Record<string, Record<string, EntityState[]>> }
+/** The emulator clock as last read, and when (on this browser's clock) it was read. */
+type ClockReading = ClockState & { readAt: number };
 interface StateDump { namespaces: Record<string, Record<string, Tables>> }
 
 /** The journal entries the page keeps (newest first). */
@@ -18,10 +20,10 @@ const JOURNAL_KEPT = 500;
 const REREAD_DELAY_MS = 250;
 const STORAGE_TABLE = /bucket|object/;
 
-/** The emulator's time now, from the last clock read (it runs with the wall clock unless frozen). */
-function emulatorNow(clock: ClockState | undefined): number {
+/** The emulator's time now, from the last clock read: a running clock has moved as far as this browser's since. */
+function emulatorNow(clock: ClockReading | undefined): number {
   if (!clock) return Date.now();
-  return clock.frozen ? clock.nowMs : Date.now() + clock.offsetMs;
+  return clock.frozen ? clock.nowMs : clock.nowMs + (Date.now() - clock.readAt);
 }
 
 /** Journal entries by sequence number, newest first, each once (the live feed and a re-read overlap). */
@@ -40,12 +42,12 @@ export function App(): VNode {
   const [namespaces, setNamespaces] = useState<string[]>([]);
   const [selected, setSelected] = useState('default');
   const [timeline, setTimeline] = useState<Timeline>();
+  const [clock, setClock] = useState<ClockReading>();
   const [dump, setDump] = useState<StateDump>();
   const [faults, setFaults] = useState<FaultRule[]>([]);
   const [journal, setJournal] = useState<JournalEntry[]>([]);
   const [message, setMessage] = useState<{ text: string; bad: boolean }>();
   const [, setTick] = useState(0);
-  const clock = timeline?.clock;
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
 
@@ -65,7 +67,10 @@ export function App(): VNode {
         get<{ faults: FaultRule[] }>('/faults'),
       ]);
       if (list.changed) setNamespaces(list.data.namespaces.map((n) => n.name));
-      setTimeline(tl.data);
+      if (tl.changed) {
+        setTimeline(tl.data);
+        setClock({ ...tl.data.clock, readAt: Date.now() });
+      }
       if (state.changed) setDump(state.data);
       if (rules.changed) setFaults(rules.data.faults);
     } catch (err) {
@@ -133,13 +138,13 @@ export function App(): VNode {
     return () => clearInterval(timer);
   }, [clock]);
   useEffect(() => {
-    if (!timeline || timeline.clock.frozen) return;
-    const now = emulatorNow(timeline.clock);
+    if (!timeline || !clock || clock.frozen) return;
+    const now = emulatorNow(clock);
     const dues = Object.values(timeline.namespaces).flatMap((v) => Object.values(v).flat()).map((e) => e.next?.dueAtMs).filter((d): d is number => d !== undefined && d > now);
     if (dues.length === 0) return;
     const timer = setTimeout(() => void reread(), Math.min(Math.min(...dues) - now + 50, 2 ** 31 - 1));
     return () => clearTimeout(timer);
-  }, [timeline, reread]);
+  }, [timeline, clock, reread]);
 
   const act = useCallback(async (what: string, call: () => Promise<unknown>) => {
     try {
@@ -194,7 +199,7 @@ function TokenPrompt({ refused, onToken }: { refused: boolean; onToken: (token: 
   `;
 }
 
-function ClockPanel({ clock, act }: { clock: ClockState | undefined; act: Act }): VNode {
+function ClockPanel({ clock, act }: { clock: ClockReading | undefined; act: Act }): VNode {
   const [advance, setAdvance] = useState('10s');
   const [at, setAt] = useState('');
   const post = (what: string, body: unknown) => act(what, () => send('POST', '/clock', body));
