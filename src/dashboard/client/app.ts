@@ -207,7 +207,7 @@ function ClockPanel({ clock, act }: { clock: ClockReading | undefined; act: Act 
   return html`
     <section class="clock" aria-label="clock">
       <div><span class="label">Emulator clock</span> <time data-testid="clock-now">${clockTime(now)}</time> ${clock?.frozen ? html`<span class="badge busy">frozen</span>` : html`<span class="badge ok">running</span>`}
-        ${clock && clock.offsetMs !== 0 && !clock.frozen ? html` <span class="muted">(${duration(clock.offsetMs)} from real time)</span>` : ''}</div>
+        ${clock && clock.offsetMs !== 0 && !clock.frozen ? html` <span class="muted">(real time ${clock.offsetMs > 0 ? '+' : '−'} ${duration(Math.abs(clock.offsetMs))})</span>` : ''}</div>
       <form onSubmit=${(e: Event) => { e.preventDefault(); void post(`Clock advanced by ${advance}`, { advance }); }}>
         <input aria-label="advance by" size="6" value=${advance} onInput=${(e: Event) => setAdvance((e.target as HTMLInputElement).value)} />
         <button type="submit">Advance</button>
