@@ -4,7 +4,9 @@ import { Transitions } from '../../src/core/transitions.js';
 import { startEmulator } from '../../src/index.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../helpers/build-app.js';
 import { auth as katapultAuth, call as katapult } from '../vendors/katapult/helpers.js';
+import { exoscaleClient } from '../vendors/exoscale/client.js';
 import { BEARER as IONOS, sdkBody } from '../vendors/ionos/helpers.js';
+import { activate } from '../vendors/krutrim/helpers.js';
 
 /** The control-plane reads behind the dashboard: the timeline, conditional GETs, the public page, the live feed. */
 let t: TestApp;
@@ -59,6 +61,30 @@ describe('GET /_emulator/timeline', () => {
     const created = await t.app.inject({ method: 'POST', url: '/ionos/accesskeys', headers: IONOS, payload: sdkBody('due-too') });
     const ionosId = created.json().id as string;
     expect((await entity('ionos', ionosId))?.next).toEqual({ state: 'AVAILABLE', transition: 'ionos.accesskey.provisioning', sinceMs: TEST_EPOCH + 5000, dueAtMs: TEST_EPOCH + 7000 });
+  });
+
+  it('follows an Exoscale revoke through its operation, and a KOS session to its expiry', async () => {
+    const exoscale = exoscaleClient(t);
+    const key = (await exoscale('POST', '/access-key', { body: { name: 'doomed' } })).body.key as string;
+    expect((await entity('exoscale', key))?.state).toBe('active');
+    const operation = (await exoscale('DELETE', `/access-key/${key}`)).body.id as string;
+    expect(await entity('exoscale', key)).toEqual({
+      table: 'exoscale_access_keys', id: key, label: 'doomed', state: 'revoking',
+      next: { state: 'revoked', transition: 'exoscale.operation.completion', sinceMs: TEST_EPOCH, dueAtMs: TEST_EPOCH + 1000 },
+    });
+    expect((await entity('exoscale', operation))?.next).toMatchObject({ state: 'success', dueAtMs: TEST_EPOCH + 1000 });
+    t.clock.advance(1000);
+    expect((await entity('exoscale', key))).toMatchObject({ state: 'revoked' });
+    expect((await entity('exoscale', key))?.next).toBeUndefined();
+    expect((await entity('exoscale', operation))?.state).toBe('success');
+
+    const session = await activate(t);
+    const sessions = (await timeline()).namespaces.default!.krutrim!.filter((e) => e.table === 'krutrim_sessions');
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ label: 'KOSEMULATOR000000001', state: 'active', next: { state: 'expired', transition: 'expiry', dueAtMs: Date.parse(session.expiresAt) } });
+    t.clock.set(Date.parse(session.expiresAt));
+    expect((await timeline()).namespaces.default!.krutrim!.find((e) => e.table === 'krutrim_sessions')).toMatchObject({ state: 'expired' });
+    expect(JSON.stringify(await timeline())).not.toContain(session.sessionToken);
   });
 
   it('is a pure read: under reads:<n> it counts no read, and says how many reads are left', async () => {
