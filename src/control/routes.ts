@@ -7,6 +7,7 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../co
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
+import { TIMELINE_DEFAULT_LIMIT, TIMELINE_MAX_LIMIT } from '../core/timeline.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
 import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
 import { vendorOpenApi } from '../http/openapi.js';
@@ -194,16 +195,18 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
 
     // Each stateful entity's state now and when its next transition is due (the dashboard's timeline).
+    const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(TIMELINE_MAX_LIMIT).default(TIMELINE_DEFAULT_LIMIT) });
     app.get('/timeline', async (request) => {
+      const { limit } = parse(timelineQuery, { limit: (request.query as { limit?: unknown } | undefined)?.limit }, 'query');
       const { namespace, vendor } = scope(request.query);
       const namespaces: Record<string, Record<string, unknown[]>> = {};
       for (const { name } of runtime.namespaces.list()) {
         if (namespace !== undefined && name !== namespace) continue;
         namespaces[name] = Object.fromEntries(
-          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name)]),
+          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name, limit)]),
         );
       }
-      return { clock: runtime.clock.state(), namespaces };
+      return { clock: runtime.clock.state(), limit, namespaces };
     });
 
     registerDashboard(app, feed);

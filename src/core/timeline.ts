@@ -28,6 +28,10 @@ export interface NextTransition {
 
 export const EXPIRY = 'expiry';
 
+/** `GET /_emulator/timeline` reads at most this many rows per table (the newest), unless `?limit=` says fewer or more. */
+export const TIMELINE_DEFAULT_LIMIT = 500;
+export const TIMELINE_MAX_LIMIT = 10_000;
+
 /** What a vendor's timeline reads: the clock and the transition policies. */
 export interface TimelineContext {
   clock: Clock;

@@ -57,8 +57,11 @@ export interface VendorDefinition<Fixture = unknown> {
   errors: VendorErrorModel;
   /** Extra OpenAPI parts (security schemes) for `openapi/<id>.json`. */
   openapi?: { components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
-  /** The states of its stateful entities in a namespace (keys, credentials, buckets, operations). */
-  timeline?(ctx: VendorContext, namespace: string): EntityState[];
+  /**
+   * The states of its stateful entities in a namespace (keys, credentials, buckets, operations): the
+   * newest `limit` rows of each table, so a namespace of a million keys cannot stall the event loop.
+   */
+  timeline?(ctx: VendorContext, namespace: string, limit: number): EntityState[];
   /** Registers the vendor's routes (Fastify plugin body). Called once per app the vendor is served by. */
   routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
 }

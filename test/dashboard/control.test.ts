@@ -19,7 +19,7 @@ interface Entity { table: string; id: string; label?: string; state: string; nex
 const timeline = async (query = 'namespace=default') => {
   const res = await t.app.inject({ method: 'GET', url: `/_emulator/timeline?${query}` });
   expect(res.statusCode).toBe(200);
-  return res.json() as { clock: { nowMs: number; frozen: boolean }; namespaces: Record<string, Record<string, Entity[]>> };
+  return res.json() as { clock: { nowMs: number; frozen: boolean }; limit: number; namespaces: Record<string, Record<string, Entity[]>> };
 };
 const entity = async (vendor: string, id: string) => (await timeline()).namespaces.default![vendor]!.find((e) => e.id === id);
 const createKatapultKey = async (name: string) =>
@@ -103,6 +103,17 @@ describe('GET /_emulator/timeline', () => {
     expect((await t.app.inject({ method: 'GET', url: '/_emulator/timeline?vendor=nope' })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'GET', url: '/_emulator/timeline?namespace=..%2Fx' })).statusCode).toBe(400);
     expect((await timeline('namespace=never-used')).namespaces).toEqual({});
+    for (const limit of ['0', '10001', 'x']) expect((await t.app.inject({ method: 'GET', url: `/_emulator/timeline?limit=${limit}` })).statusCode).toBe(400);
+  });
+
+  it('reads the newest rows of each table only, at most ?limit= (default 500)', async () => {
+    expect((await timeline()).limit).toBe(500);
+    const body = await timeline('namespace=default&vendor=katapult&limit=2');
+    expect(body.limit).toBe(2);
+    const tokens = body.namespaces.default!.katapult!.filter((e) => e.table === 'katapult_api_tokens');
+    expect(tokens.map((e) => e.id)).toEqual(['expired', 'office-network-only']);
+    const keys = body.namespaces.default!.katapult!.filter((e) => e.table === 'katapult_access_keys');
+    expect(keys).toHaveLength(2);
   });
 });
 

@@ -9,7 +9,7 @@ import { ApiError, follow, get, send, setToken, Unauthorized } from './api.js';
 import { cell, clockTime, duration, kind, timeOfDay, tone } from './format.js';
 
 type Tables = Record<string, Array<Record<string, unknown>>>;
-interface Timeline { clock: ClockState; namespaces: Record<string, Record<string, EntityState[]>> }
+interface Timeline { clock: ClockState; limit: number; namespaces: Record<string, Record<string, EntityState[]>> }
 /** The emulator clock as last read, and when (on this browser's clock) it was read. */
 type ClockReading = ClockState & { readAt: number };
 interface StateDump { namespaces: Record<string, Record<string, Tables>> }
@@ -174,7 +174,7 @@ export function App(): VNode {
     <div class="columns">
       <div class="world">
         <${Upcoming} entities=${entities} now=${emulatorNow(clock)} />
-        ${vendors.map((v) => html`<${VendorPanel} vendor=${v} entities=${entities[v] ?? []} tables=${world[v] ?? {}} now=${emulatorNow(clock)} />`)}
+        ${vendors.map((v) => html`<${VendorPanel} vendor=${v} entities=${entities[v] ?? []} limit=${timeline?.limit ?? Infinity} tables=${world[v] ?? {}} now=${emulatorNow(clock)} />`)}
       </div>
       <div class="side">
         <${FaultPanel} faults=${faults} vendors=${vendors} namespace=${selected} act=${act} />
@@ -255,14 +255,18 @@ function Progress({ e, now }: { e: EntityState; now: number }): VNode | string {
   return html`<span class="bar" title=${`${Math.round(share * 100)}% of ${duration(next.dueAtMs - next.sinceMs)}`}><span style=${`width:${share * 100}%`}></span></span>`;
 }
 
-function VendorPanel({ vendor, entities, tables, now }: { vendor: string; entities: EntityState[]; tables: Tables; now: number }): VNode {
+function VendorPanel({ vendor, entities, limit, tables, now }: { vendor: string; entities: EntityState[]; limit: number; tables: Tables; now: number }): VNode {
   const names = Object.keys(tables);
+  const perTable = new Map<string, number>();
+  for (const e of entities) perTable.set(e.table, (perTable.get(e.table) ?? 0) + 1);
+  const cut = [...perTable].filter(([, n]) => n >= limit).map(([t]) => kind(t, vendor));
   const storage = names.filter((t) => STORAGE_TABLE.test(t));
   const other = names.filter((t) => !STORAGE_TABLE.test(t));
   return html`
     <section class="vendor" data-vendor=${vendor} aria-label=${vendor}>
       <h2>${vendor}</h2>
       <h3>Keys, credentials and their states</h3>
+      ${cut.length > 0 && html`<p class="muted">The newest ${limit} ${cut.join(', ')} only.</p>`}
       ${entities.length === 0 ? html`<p class="muted">None.</p>` : html`
         <div class="scroll"><table class="entities">
           <thead><tr><th>kind</th><th>id</th><th>name</th><th>state</th><th>next</th><th>due</th><th></th></tr></thead>

@@ -4,7 +4,7 @@ import { OPERATION_TRANSITION } from './service.js';
 import { exoscaleStore, type OperationRow } from './store.js';
 
 /** Access keys, API keys and operations as the API would show them now; a revoke or delete lands with its operation. */
-export function exoscaleTimeline(ctx: VendorContext, ns: string): EntityState[] {
+export function exoscaleTimeline(ctx: VendorContext, ns: string, limit: number): EntityState[] {
   const store = exoscaleStore(ctx.db);
   const pending = (op: OperationRow, to: string): NextTransition | undefined =>
     op.completed_at === null ? pendingTransition(ctx, ns, OPERATION_TRANSITION, op.id, op.created_at, to) : undefined;
@@ -18,15 +18,15 @@ export function exoscaleTimeline(ctx: VendorContext, ns: string): EntityState[] 
     return op.outcome === 'success' ? { state: gone } : undefined;
   };
   const out: EntityState[] = [];
-  for (const k of store.accessKeys(ns)) {
+  for (const k of store.recentAccessKeys(ns, limit)) {
     out.push({ table: 'exoscale_access_keys', id: k.key, label: k.name, ...(removal(k.revoked_at, k.revoke_operation_id, 'revoked', 'revoking') ?? { state: 'active' }) });
   }
-  for (const k of store.apiKeys(ns)) {
+  for (const k of store.recentApiKeys(ns, limit)) {
     const removed = removal(k.deleted_at, k.delete_operation_id, 'deleted', 'deleting');
     const state = removed ?? (expired(ctx, k.expires_at) ? { state: 'expired' } : { state: 'active', next: pendingExpiry(ctx, k.expires_at, k.created_at) });
     out.push({ table: 'exoscale_api_keys', id: k.key, label: k.name, ...state });
   }
-  for (const op of store.operations(ns)) {
+  for (const op of store.recentOperations(ns, limit)) {
     const next = pending(op, op.outcome);
     out.push({ table: 'exoscale_operations', id: op.id, label: op.reference_command, state: next ? 'pending' : op.outcome, next });
   }
