@@ -35,8 +35,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
-    clock.set(new Date(frozenAt).getTime());
+    // Frozen first, then set: set() then freeze() would let the running clock tick between the two.
     clock.freeze();
+    clock.set(new Date(frozenAt).getTime());
   }
   // Logs are off unless asked for (LOG_LEVEL / logLevel), then JSON unless LOG_FORMAT says pretty.
   const running = await startServer(config, { clock, logger: loggerOptions(config, false) });
