@@ -35,7 +35,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
-    // Frozen first, then set: set() then freeze() would let the running clock tick between the two.
+    // Frozen first, then set: set() on a running clock keeps an offset, and the millisecond that may
+    // pass before freeze() would then be frozen in too.
     clock.freeze();
     clock.set(new Date(frozenAt).getTime());
   }
