@@ -5,6 +5,7 @@ import { exoscaleS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { exoscaleFixture, type ExoscaleFixture } from './schemas.js';
 import { OPERATION_TRANSITION, seedExoscale } from './service.js';
+import { exoscaleTimeline } from './timeline.js';
 
 export const exoscale: VendorDefinition<ExoscaleFixture> = {
   id: 'exoscale',
@@ -29,6 +30,7 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
   ],
   fixture: { schema: exoscaleFixture, seed: seedExoscale },
   errors: errorModel,
+  timeline: exoscaleTimeline,
   openapi: {
     components: {
       securitySchemes: {

@@ -5,6 +5,7 @@ import { fixtureSchema, type KatapultFixture } from './schemas.js';
 import { katapultS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { katapultService, TRANSITIONS } from './service.js';
+import { katapultTimeline } from './timeline.js';
 
 /** Katapult Core API v1, object storage (vendor notes §1). */
 export const katapult: VendorDefinition<KatapultFixture> = {
@@ -38,6 +39,7 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, data),
   },
   errors: errorModel,
+  timeline: katapultTimeline,
   openapi: {
     components: { securitySchemes: { Authenticator: { type: 'http', scheme: 'bearer', description: 'Katapult API token: Authorization: Bearer <token>' } } },
     security: [{ Authenticator: [] }],

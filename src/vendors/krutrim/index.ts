@@ -5,6 +5,7 @@ import { krutrimS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { fixtureSchema, type KrutrimFixture } from './schemas.js';
 import { KrutrimService } from './service.js';
+import { krutrimTimeline } from './timeline.js';
 
 export const krutrim: VendorDefinition<KrutrimFixture> = {
   id: 'krutrim',
@@ -33,6 +34,7 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     seed: (ctx, namespace, data) => new KrutrimService(ctx).seed(namespace, data),
   },
   errors: krutrimErrors,
+  timeline: krutrimTimeline,
   openapi: {
     components: {
       securitySchemes: {
