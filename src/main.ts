@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { FixtureError } from './core/fixtures.js';
+import { DatabaseInUseError } from './db/lock.js';
 import { loggerOptions, startServer } from './server.js';
 
 /** Less than Docker's default 10 s stop timeout. */
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, { logger: loggerOptions(config, process.stdout.isTTY === true) });
   } catch (err) {
-    if (err instanceof FixtureError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+    if (err instanceof FixtureError || err instanceof DatabaseInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
       process.stderr.write(`accesskey-emulator: ${(err as Error).message}\n`);
       process.exit(2);
     }

@@ -10,6 +10,7 @@ import { DEFAULT_NAMESPACE, Namespaces } from './core/namespaces.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { Transitions } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
+import { lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
 import { selectVendors } from './vendors/index.js';
 
@@ -49,7 +50,20 @@ export interface RuntimeOptions {
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const vendors = options.vendors ?? selectVendors(config.vendors);
   const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors)) ?? config.seed.map((path) => readFixtureFile(path, vendors));
-  const db = options.db ?? openDatabase(config.dbPath);
+  // Refuses to start (DatabaseInUseError) while another emulator holds the file; held until close().
+  const lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
+  let db: Database | undefined;
+  try {
+    db = options.db ?? openDatabase(config.dbPath);
+    return assemble(config, options, vendors, fixtures, db, lock);
+  } catch (err) {
+    if (!options.db && db?.open) db.close();
+    lock?.release();
+    throw err;
+  }
+}
+
+function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(vendors.flatMap((v) => v.transitions), config.transitions);
@@ -69,6 +83,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     startedAt: clock.wallNow(),
     close: () => {
       if (db.open) db.close();
+      lock?.release();
     },
   };
 }

@@ -50,6 +50,31 @@ describe('the state database', () => {
     db.close();
   });
 
+  it('runs the pending migrations in one exclusive transaction: one that fails leaves the file as it was', () => {
+    const path = tempFile();
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    // A table migration 003 would create is already there: 002 applies, 003 fails.
+    old.exec('CREATE TABLE ionos_users (namespace TEXT)');
+    old.close();
+    const db = new Database(path);
+    expect(() => migrate(db)).toThrow(/already exists/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'katapult_%'").get()).toEqual({ n: 0 });
+    // While another connection writes, migrate waits for it (here: gives up at once) instead of racing it.
+    const other = new Database(path);
+    other.exec('DROP TABLE ionos_users');
+    other.exec('BEGIN IMMEDIATE');
+    db.pragma('busy_timeout = 0');
+    expect(() => migrate(db)).toThrow(/locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
   it('refuses a database from a newer emulator, naming the versions', () => {
     const path = tempFile();
     const newer = new Database(path);
