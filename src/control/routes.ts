@@ -19,6 +19,27 @@ class ControlError extends Error {
   }
 }
 
+/**
+ * An SQLite error as a control-plane error: a constraint is a 409 naming the table and columns (never
+ * SQLite's own message), a busy database a 503, any other an opaque 500; undefined if not from SQLite.
+ */
+function storeError(err: unknown, namespace: string | undefined, conflictCode = 'conflict'): ControlError | undefined {
+  const { code, message = '' } = err as { code?: unknown; message?: string };
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_') || isNamespaceFull(err)) return undefined;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new ControlError(503, 'busy', 'The state database is busy; try again');
+  if (!code.startsWith('SQLITE_CONSTRAINT')) return new ControlError(500, 'internal_error', 'Internal error');
+  const where = namespace === undefined ? '' : ` in namespace "${namespace}"`;
+  const unique = /^UNIQUE constraint failed: (.+)$/.exec(message);
+  if (unique) {
+    const columns = unique[1]!.split(', ').map((c) => c.split('.'));
+    const table = columns[0]![0]!;
+    const keys = columns.map(([, column]) => column).filter((c) => c !== 'namespace');
+    return new ControlError(409, conflictCode, `A ${table.replace('_', ' ')} entry with the same ${keys.join(' and ')} already exists${where}; nothing was changed`);
+  }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new ControlError(409, conflictCode, `An entry refers to one that does not exist${where}; nothing was changed`);
+  return new ControlError(409, conflictCode, `An entry is not consistent with the state${where}; nothing was changed`);
+}
+
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
 
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
@@ -57,10 +78,12 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
       const e = err as { statusCode?: number; message?: string; code?: string };
+      const stored = storeError(err, (request.query as { namespace?: string } | undefined)?.namespace);
       const control =
         err instanceof ControlError ? err
         : err instanceof NamespaceLimitError ? new ControlError(503, 'namespace_limit', err.message)
         : isNamespaceFull(err) ? new ControlError(507, 'namespace_full', 'The namespace would hold more objects than MAX_OBJECTS_PER_NAMESPACE allows; nothing was loaded')
+        : stored !== undefined ? stored
         : e.statusCode === 413 ? new ControlError(413, 'body_too_large', 'Request body is too large')
         : e.statusCode !== undefined && e.statusCode < 500 ? new ControlError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
         : new ControlError(500, 'internal_error', 'Internal error');
@@ -96,11 +119,8 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       try {
         return { namespace, loaded: runtime.namespaces.load(namespace, doc) };
       } catch (err) {
-        const sqlite = err as { code?: string; message?: string };
-        if (!isNamespaceFull(err) && typeof sqlite.code === 'string' && sqlite.code.startsWith('SQLITE_CONSTRAINT')) {
-          throw new ControlError(409, 'fixture_conflict', `The fixture clashes with state already in namespace "${namespace}" (${sqlite.message}); nothing was loaded`);
-        }
-        throw err;
+        // A clash with state the document does not replace (e.g. a key id another tenant holds).
+        throw storeError(err, namespace, 'fixture_conflict') ?? err;
       }
     });
 

@@ -37,6 +37,8 @@ export const ibm: VendorDefinition<IbmFixture> = {
           rateLimit: m.rate_limit,
         });
       }
+      // A storage account that exists is replaced with what it holds; managers and users are updated in place.
+      for (const a of data.storage_accounts) store.deleteStorageAccount(namespace, a.id);
       for (const a of data.storage_accounts) store.insertStorageAccount(namespace, { id: a.id, name: a.name, ownerUserId: a.owner ?? null });
       for (const u of data.users) {
         store.insertUser(namespace, u.id, u.name);

@@ -40,6 +40,9 @@ export const ionos: VendorDefinition<FixtureSection> = {
       const store = ionosStore(ctx.db);
       const ids = ionosIds(ctx.ids);
       const now = ctx.clock.now();
+      // A contract the section names replaces the one already there (its users, credentials, keys); so does a user named again.
+      for (const contract of new Set(data.users.map((u) => u.contractNumber))) store.deleteTenant(ns, { contract });
+      for (const u of data.users) store.deleteTenant(ns, { user: u.userId.toLowerCase() });
       for (const u of data.users) {
         store.insertUser(ns, {
           user_id: u.userId.toLowerCase(),

@@ -107,6 +107,13 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     deleteKey: db.prepare<[string, string]>('DELETE FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
   };
+  /** A contract (or one user) and everything under it: the users' keys and credentials, then the users. */
+  const USERS_OF = 'SELECT user_id FROM ionos_users WHERE namespace = @namespace AND (contract_number = @contract OR user_id = @user)';
+  const deleteTenant = [
+    `DELETE FROM ionos_accesskeys WHERE namespace = @namespace AND user_id IN (${USERS_OF})`,
+    `DELETE FROM ionos_credentials WHERE namespace = @namespace AND user_id IN (${USERS_OF})`,
+    'DELETE FROM ionos_users WHERE namespace = @namespace AND (contract_number = @contract OR user_id = @user)',
+  ].map((sql) => db.prepare<[{ namespace: string; contract: string | null; user: string | null }]>(sql));
 
   return {
     insertUser: (ns: string, u: UserRow) => s.insertUser.run(ns, u.user_id, u.email, u.contract_number, u.canonical_user_id, u.administrative),
@@ -138,6 +145,11 @@ export const ionosStore = perDatabase((db: Database) => {
     renewKey: (ns: string, id: string, v: { secret: string; since: number; failMessage: string | null; modifiedBy: string }) =>
       s.renewKey.run(v.secret, v.since, v.failMessage, v.since, v.modifiedBy, ns, id),
     deleteKey: (ns: string, id: string) => s.deleteKey.run(ns, id),
+    /** Removes a contract's users, or one user, with their credentials and keys (a fixture re-load replaces them). */
+    deleteTenant: (ns: string, tenant: { contract: string } | { user: string }) => {
+      const params = { namespace: ns, contract: 'contract' in tenant ? tenant.contract : null, user: 'user' in tenant ? tenant.user : null };
+      for (const stmt of deleteTenant) stmt.run(params);
+    },
   };
 });
 export type IonosStore = ReturnType<typeof ionosStore>;

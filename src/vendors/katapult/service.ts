@@ -582,7 +582,8 @@ export class KatapultService {
     }
     for (const c of data.clusters) this.store.insertCluster.run({ namespace: ns, region: c.region, data_center: JSON.stringify(c.data_center) });
     for (const org of data.organizations) {
-      this.store.deleteOrg.run(ns, org.id, org.sub_domain);
+      // Loading an organization that exists (same id or sub-domain) replaces it and everything it holds.
+      this.store.deleteOrganization(ns, org.id, org.sub_domain);
       this.store.insertOrg.run({ namespace: ns, id: org.id, sub_domain: org.sub_domain, name: org.name ?? org.sub_domain, suspended: int(org.suspended), activated: int(org.activated) });
       counts.organizations++;
       for (const acc of org.object_storage_accounts) {

@@ -41,7 +41,7 @@ function create(db: Database) {
 
     orgById: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND id = ?'),
     orgBySubDomain: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND sub_domain = ?'),
-    deleteOrg: prep<[string, string, string]>(db, 'DELETE FROM katapult_organizations WHERE namespace = ? AND (id = ? OR sub_domain = ?)'),
+    orgIdsMatching: prep<[string, string, string], { id: string }>(db, 'SELECT id FROM katapult_organizations WHERE namespace = ? AND (id = ? OR sub_domain = ?)'),
     insertOrg: prep(db, 'INSERT INTO katapult_organizations (namespace, id, sub_domain, name, suspended, activated) VALUES (@namespace, @id, @sub_domain, @name, @suspended, @activated)'),
 
     cluster: prep<[string, string], ClusterRow>(db, 'SELECT * FROM katapult_clusters WHERE namespace = ? AND region = ?'),
@@ -102,7 +102,25 @@ function create(db: Database) {
     presignedBySignature: prep<[string, string], PresignedRow>(db, 'SELECT * FROM katapult_presigned_urls WHERE namespace = ? AND signature = ?'),
     deletePresignedOfBucket: prep<[string, string]>(db, 'DELETE FROM katapult_presigned_urls WHERE namespace = ? AND bucket_name = ?'),
   };
-  return s;
+  /** An organization and everything under it (accounts, their trash, keys, buckets, objects, presigned URLs), children first. */
+  const ORG_ACCOUNTS = 'SELECT id FROM katapult_accounts WHERE namespace = @namespace AND organization_id = @org';
+  const ORG_BUCKETS = `SELECT name FROM katapult_buckets WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`;
+  const deleteOrgTree = [
+    `DELETE FROM katapult_objects WHERE namespace = @namespace AND bucket_name IN (${ORG_BUCKETS})`,
+    `DELETE FROM katapult_presigned_urls WHERE namespace = @namespace AND bucket_name IN (${ORG_BUCKETS})`,
+    `DELETE FROM katapult_trash_objects WHERE namespace = @namespace AND object_id IN (${ORG_ACCOUNTS})`,
+    `DELETE FROM katapult_access_keys WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`,
+    `DELETE FROM katapult_buckets WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`,
+    'DELETE FROM katapult_accounts WHERE namespace = @namespace AND organization_id = @org',
+    'DELETE FROM katapult_organizations WHERE namespace = @namespace AND id = @org',
+  ].map((sql) => prep<[{ namespace: string; org: string }]>(db, sql));
+  return {
+    ...s,
+    /** Removes the organization with this id or sub-domain (a fixture re-load replaces it) with all it holds. */
+    deleteOrganization(namespace: string, id: string, subDomain: string): void {
+      for (const { id: org } of s.orgIdsMatching.all(namespace, id, subDomain)) for (const stmt of deleteOrgTree) stmt.run({ namespace, org });
+    },
+  };
 }
 
 export type KatapultStore = ReturnType<typeof create>;

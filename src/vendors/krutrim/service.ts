@@ -68,6 +68,8 @@ export class KrutrimService {
     for (const r of [...DEFAULT_REGIONS, ...regions]) s.insertRegion.run(namespace, r.id, r.tier);
     const customers = new Map<string, string>();
     for (const a of data.accounts) {
+      // An account that exists is replaced, with everything under it.
+      s.deleteAccount(namespace, a.accountId);
       s.insertAccount.run(namespace, a.accountId, a.customerId, a.name);
       customers.set(a.accountId, a.customerId);
     }

@@ -160,7 +160,21 @@ function build(db: Database) {
     bucketPolicy: prepare<[string, string], BucketPolicyRow>('SELECT * FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
     deleteBucketPolicy: prepare<[string, string]>('DELETE FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
   };
-  return { ...s, transaction: <T>(fn: () => T): T => db.transaction(fn)() };
+  /** An account and everything under it, children first: its buckets' objects, rules and policies, then keys and sessions. */
+  const BUCKETS = 'SELECT bucket_id FROM krutrim_buckets WHERE namespace = @namespace AND account_id = @account';
+  const deleteAccountTree = [
+    'DELETE FROM krutrim_policy_attachments WHERE namespace = @namespace AND policy_id IN (SELECT policy_id FROM krutrim_policies WHERE namespace = @namespace AND account_id = @account)',
+    ...['krutrim_objects', 'krutrim_lifecycle_rules', 'krutrim_policy_attachments', 'krutrim_bucket_policies'].map((t) => `DELETE FROM ${t} WHERE namespace = @namespace AND bucket_id IN (${BUCKETS})`),
+    ...['krutrim_buckets', 'krutrim_policies', 'krutrim_sessions', 'krutrim_access_keys', 'krutrim_api_keys', 'krutrim_accounts'].map((t) => `DELETE FROM ${t} WHERE namespace = @namespace AND account_id = @account`),
+  ].map((sql) => prepare<[{ namespace: string; account: string }]>(sql));
+  return {
+    ...s,
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** Removes an account with all it holds (a fixture re-load replaces it). */
+    deleteAccount: (namespace: string, account: string): void => {
+      for (const stmt of deleteAccountTree) stmt.run({ namespace, account });
+    },
+  };
 }
 
 export type KrutrimStore = ReturnType<typeof build>;
