@@ -1,3 +1,4 @@
+import { secretDigest } from '../../core/secrets.js';
 import type { VendorDefinition } from '../../core/vendor.js';
 import { ibmErrors } from './errors.js';
 import { ibmRoutes } from './routes.js';
@@ -19,7 +20,7 @@ export const ibm: VendorDefinition<IbmFixture> = {
     { name: 'ibm_memberships' },
     { name: 'ibm_storage_accounts' },
     { name: 'ibm_users' },
-    { name: 'ibm_managers', hiddenColumns: ['password'] },
+    { name: 'ibm_managers', hiddenColumns: ['password_hash'] },
   ],
   transitions: [],
   fixture: {
@@ -30,7 +31,7 @@ export const ibm: VendorDefinition<IbmFixture> = {
       for (const m of data.managers) {
         store.insertManager(namespace, {
           username: m.username,
-          password: m.password,
+          passwordHash: secretDigest(m.password),
           keyManagement: m.permissions.includes('key_management'),
           keyListing: m.permissions.includes('key_listing'),
           storageAccounts: m.storage_accounts,

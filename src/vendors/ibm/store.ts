@@ -6,7 +6,8 @@ import type { CredentialStatus } from './schemas.js';
 
 export interface ManagerRow {
   username: string;
-  password: string;
+  /** `secretDigest(password)`: the password itself is never stored. */
+  passwordHash: string;
   keyManagement: boolean;
   keyListing: boolean;
   /** '*' or the storage account ids. */
@@ -33,7 +34,7 @@ export interface CredentialRow {
 
 interface RawManager {
   username: string;
-  password: string;
+  password_hash: string;
   key_management: number;
   key_listing: number;
   storage_accounts: string;
@@ -53,7 +54,7 @@ interface RawCredential {
 
 const toManager = (r: RawManager): ManagerRow => ({
   username: r.username,
-  password: r.password,
+  passwordHash: r.password_hash,
   keyManagement: r.key_management === 1,
   keyListing: r.key_listing === 1,
   storageAccounts: r.storage_accounts === '*' ? '*' : (JSON.parse(r.storage_accounts) as string[]),
@@ -76,8 +77,8 @@ const CREDENTIAL_COLUMNS = 'access, secret, status, project_id, user_id, subject
 export const ibmStore = perDatabase((db: Database) => {
   const s = {
     insertManager: db.prepare<[string, string, string, number, number, string, number]>(
-      `INSERT INTO ibm_managers (namespace, username, password, key_management, key_listing, storage_accounts, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (namespace, username) DO UPDATE SET password = excluded.password, key_management = excluded.key_management,
+      `INSERT INTO ibm_managers (namespace, username, password_hash, key_management, key_listing, storage_accounts, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (namespace, username) DO UPDATE SET password_hash = excluded.password_hash, key_management = excluded.key_management,
        key_listing = excluded.key_listing, storage_accounts = excluded.storage_accounts, rate_limit = excluded.rate_limit`,
     ),
     manager: db.prepare<[string, string], RawManager>('SELECT * FROM ibm_managers WHERE namespace = ? AND username = ?'),
@@ -102,7 +103,7 @@ export const ibmStore = perDatabase((db: Database) => {
 
   return {
     insertManager(ns: string, m: Omit<ManagerRow, never>): void {
-      s.insertManager.run(ns, m.username, m.password, m.keyManagement ? 1 : 0, m.keyListing ? 1 : 0, m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts), m.rateLimit);
+      s.insertManager.run(ns, m.username, m.passwordHash, m.keyManagement ? 1 : 0, m.keyListing ? 1 : 0, m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts), m.rateLimit);
     },
     manager(ns: string, username: string): ManagerRow | undefined {
       const row = s.manager.get(ns, username);

@@ -26,7 +26,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
   upstream: 'https://s3.ionos.com',
   tables: [
     { name: 'ionos_users' },
-    { name: 'ionos_credentials', hiddenColumns: ['secret', 'token_digest'] },
+    { name: 'ionos_credentials', hiddenColumns: ['secret_hash', 'token_digest'] },
     { name: 'ionos_regions' },
     { name: 'ionos_accesskeys', hiddenColumns: ['secret_key'] },
   ],
@@ -57,7 +57,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
           id: credentialId(c),
           kind: 'token' in c ? 'bearer' : 'basic',
           username: 'token' in c ? null : c.username,
-          secret: 'token' in c ? c.token : c.password,
+          secret_hash: secretDigest('token' in c ? c.token : c.password),
           token_digest: 'token' in c ? secretDigest(c.token) : null,
           user_id: c.userId.toLowerCase(),
           rate_limit: c.rateLimit,

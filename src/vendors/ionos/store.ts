@@ -15,8 +15,9 @@ export interface CredentialRow {
   id: string;
   kind: 'bearer' | 'basic';
   username: string | null;
-  secret: string;
-  /** `secretDigest(secret)` for a bearer token (what it is found by); null for basic credentials. */
+  /** `secretDigest` of the bearer token or Basic password: the value itself is never stored. */
+  secret_hash: string;
+  /** `secretDigest(token)` for a bearer token (what it is found by); null for basic credentials. */
   token_digest: string | null;
   user_id: string;
   rate_limit: number;
@@ -73,15 +74,15 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     user: db.prepare<[string, string], UserRow>('SELECT user_id, email, contract_number, canonical_user_id, administrative FROM ionos_users WHERE namespace = ? AND user_id = ?'),
     insertCredential: db.prepare<[string, string, string, string | null, string, string | null, string, number, number]>(
-      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     credentialCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_credentials WHERE namespace = ?'),
     // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
     bearer: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
+      "SELECT id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
     ),
     basic: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
+      "SELECT id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
     ),
     insertRegion: db.prepare<[string, string, number, number, string, string, string, string | null, string, string]>(
       'INSERT OR REPLACE INTO ionos_regions (namespace, id, position, version, endpoint, website, capability, storage_classes, location, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -119,7 +120,7 @@ export const ionosStore = perDatabase((db: Database) => {
     insertUser: (ns: string, u: UserRow) => s.insertUser.run(ns, u.user_id, u.email, u.contract_number, u.canonical_user_id, u.administrative),
     user: (ns: string, userId: string) => s.user.get(ns, userId),
     insertCredential: (ns: string, c: CredentialRow) =>
-      s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
+      s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret_hash, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
     credentialCount: (ns: string) => s.credentialCount.get(ns)!.n,
     /** The bearer credential whose token has this digest (`secretDigest(token)`). */
     bearer: (ns: string, tokenDigest: string) => s.bearer.get(ns, tokenDigest),

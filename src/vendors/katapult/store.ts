@@ -3,7 +3,7 @@ import { perDatabase } from '../../core/vendor.js';
 
 /** Every SQL statement of the Katapult vendor, prepared once per database. Times are epoch ms. */
 
-export interface TokenRow { token: string; token_digest: string; name: string; scopes: string; allowed_networks: string | null; rate_limit: number; expires_at: number | null }
+export interface TokenRow { token_digest: string; name: string; scopes: string; allowed_networks: string | null; rate_limit: number; expires_at: number | null }
 export interface OrganizationRow { id: string; sub_domain: string; name: string; suspended: number; activated: number }
 export interface ClusterRow { region: string; data_center: string }
 export interface AccountRow { id: string; organization_id: string; region: string; created_at: number; provisioning: string; suspended: number; size: number; trash_id: string | null }
@@ -35,9 +35,9 @@ function prep<P extends unknown[] = unknown[], R = unknown>(db: Database, sql: s
 
 function create(db: Database) {
   const s = {
-    /** By `secretDigest(token)`, never by the token itself (the caller then compares the value with sameSecret). */
+    /** By `secretDigest(token)`: the token itself is never stored. */
     tokenByDigest: prep<[string, string], TokenRow>(db, 'SELECT * FROM katapult_api_tokens WHERE namespace = ? AND token_digest = ?'),
-    insertToken: prep(db, 'INSERT OR REPLACE INTO katapult_api_tokens (namespace, token, token_digest, name, scopes, allowed_networks, rate_limit, expires_at) VALUES (@namespace, @token, @token_digest, @name, @scopes, @allowed_networks, @rate_limit, @expires_at)'),
+    insertToken: prep(db, 'INSERT OR REPLACE INTO katapult_api_tokens (namespace, token_digest, name, scopes, allowed_networks, rate_limit, expires_at) VALUES (@namespace, @token_digest, @name, @scopes, @allowed_networks, @rate_limit, @expires_at)'),
 
     orgById: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND id = ?'),
     orgBySubDomain: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND sub_domain = ?'),
