@@ -79,7 +79,7 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
   return {
     config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,
     faults: new FaultRules(() => ids.random()),
-    journal: new Journal(config.journalSize),
+    journal: new Journal(config.journalSize, config.journalBytes),
     startedAt: clock.wallNow(),
     close: () => {
       if (db.open) db.close();

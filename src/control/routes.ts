@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
 import { faultRuleInput } from '../core/faults.js';
@@ -39,6 +40,10 @@ function storeError(err: unknown, namespace: string | undefined, conflictCode = 
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new ControlError(409, conflictCode, `An entry refers to one that does not exist${where}; nothing was changed`);
   return new ControlError(409, conflictCode, `An entry is not consistent with the state${where}; nothing was changed`);
 }
+
+/** Journal entries per GET /_emulator/requests page: by default, and at most. */
+const JOURNAL_PAGE_DEFAULT = 1000;
+const JOURNAL_PAGE_MAX = 10_000;
 
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
 
@@ -185,16 +190,48 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       method: z.string().transform((m) => m.toUpperCase()).optional(),
       status: z.coerce.number().int().optional(),
     });
+    const seqCursor = z.coerce.number().int().nonnegative().optional();
+    const journalPage = journalQuery.extend({
+      after: seqCursor,
+      before: seqCursor,
+      limit: z.coerce.number().int().min(1).max(JOURNAL_PAGE_MAX).default(JOURNAL_PAGE_DEFAULT),
+      order: z.enum(['asc', 'desc']).default('asc'),
+    });
+    // Pages, so a big journal is never one huge response: `next` is the seq to continue from (after= ascending, before= descending).
     app.get('/requests', async (request) => {
-      const requests = runtime.journal.list(parse(journalQuery, request.query, 'query'));
-      return { count: requests.length, requests };
+      const { after, before, limit, order, ...filter } = parse(journalPage, request.query, 'query');
+      const { entries, more } = runtime.journal.page(filter, { after, before, limit, order });
+      return { count: entries.length, requests: entries, ...(more ? { next: entries[entries.length - 1]!.seq } : {}) };
     });
     app.delete('/requests', async (request, reply) => {
       runtime.journal.clear(parse(journalQuery, request.query, 'query'));
       return reply.code(204).send();
     });
 
-    app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
+    // Streamed one namespace at a time, yielding to other requests in between (health answers while a big world
+    // is dumped); `limit` namespaces per page, `after` the last name of the previous page (`next`).
+    const statePage = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(1_000_000).optional() });
+    app.get('/state', async (request, reply) => {
+      const { namespace, vendor } = scope(request.query);
+      const { after, limit } = parse(statePage, request.query, 'query');
+      const { namespaces } = runtime;
+      const listed = namespace !== undefined ? [namespace].filter((n) => after === undefined || n > after) : namespaces.names(after, limit === undefined ? -1 : limit + 1);
+      const more = limit !== undefined && listed.length > limit;
+      const names = more ? listed.slice(0, limit) : listed;
+      async function* body(): AsyncGenerator<string> {
+        yield '{"namespaces":{';
+        let first = true;
+        for (const name of names) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const state = namespaces.dumpOne(name, vendor);
+          if (state === undefined) continue; // reset away meanwhile
+          yield `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(state)}`;
+          first = false;
+        }
+        yield `}${more ? `,"next":${JSON.stringify(names[names.length - 1])}` : ''}}`;
+      }
+      return reply.type('application/json; charset=utf-8').send(Readable.from(body()));
+    });
 
     app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
       const id = request.params.file.replace(/\.json$/, '');

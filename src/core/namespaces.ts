@@ -40,6 +40,8 @@ export class Namespaces {
       removeAll: db.prepare('DELETE FROM namespaces'),
       list: db.prepare<[], { name: string; created_at: number }>('SELECT name, created_at FROM namespaces ORDER BY name'),
       deleteRows: new Map(vendors.flatMap((v) => v.tables.map((t) => [t.name, db.prepare<[string]>(`DELETE FROM ${t.name} WHERE namespace = ?`)] as const))),
+      names: db.prepare<[string, number], { name: string }>('SELECT name FROM namespaces WHERE name > ? ORDER BY name LIMIT ?'),
+      dumpRows: new Map(vendors.flatMap((v) => v.tables.map((t) => [t.name, db.prepare<[string]>(`SELECT * FROM ${t.name} WHERE namespace = ? ORDER BY rowid`)] as const))),
       deleteAllRows: new Map(vendors.flatMap((v) => v.tables.map((t) => [t.name, db.prepare(`DELETE FROM ${t.name}`)] as const))),
     };
   }
@@ -105,23 +107,35 @@ export class Namespaces {
     this.onForget(scope);
   }
 
-  /** The state, with every hidden column (secrets, tokens, object bytes) removed. */
+  /** Namespace names in order, after `after` (exclusive), at most `limit`: the pages of a state dump. */
+  names(after?: string, limit = -1): string[] {
+    return this.stmts.names.all(after ?? '', limit).map((n) => n.name);
+  }
+
+  /** One namespace's state, with every hidden column (secrets, tokens, object bytes) removed; undefined if it does not exist. */
+  dumpOne(name: string, vendor?: string): Record<string, Record<string, unknown[]>> | undefined {
+    if (!this.stmts.exists.get(name)) return undefined;
+    const perVendor: Record<string, Record<string, unknown[]>> = {};
+    for (const v of this.vendors) {
+      if (vendor !== undefined && v.id !== vendor) continue;
+      const tables: Record<string, unknown[]> = {};
+      for (const table of v.tables) {
+        const hidden = new Set(['namespace', ...(table.hiddenColumns ?? [])]);
+        const rows = this.stmts.dumpRows.get(table.name)!.all(name) as Array<Record<string, unknown>>;
+        tables[table.name] = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !hidden.has(k))));
+      }
+      perVendor[v.id] = tables;
+    }
+    return perVendor;
+  }
+
+  /** The whole state at once (small worlds, tests); GET /_emulator/state streams {@link dumpOne} per namespace instead. */
   dump(scope: ResetScope = {}): Record<string, Record<string, Record<string, unknown[]>>> {
     const out: Record<string, Record<string, Record<string, unknown[]>>> = {};
-    const names = this.list().map((n) => n.name).filter((n) => scope.namespace === undefined || n === scope.namespace);
+    const names = scope.namespace !== undefined ? [scope.namespace] : this.names();
     for (const name of names) {
-      const perVendor: Record<string, Record<string, unknown[]>> = {};
-      for (const vendor of this.vendors) {
-        if (scope.vendor !== undefined && vendor.id !== scope.vendor) continue;
-        const tables: Record<string, unknown[]> = {};
-        for (const table of vendor.tables) {
-          const hidden = new Set(['namespace', ...(table.hiddenColumns ?? [])]);
-          const rows = this.db.prepare(`SELECT * FROM ${table.name} WHERE namespace = ? ORDER BY rowid`).all(name) as Array<Record<string, unknown>>;
-          tables[table.name] = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !hidden.has(k))));
-        }
-        perVendor[vendor.id] = tables;
-      }
-      out[name] = perVendor;
+      const state = this.dumpOne(name, scope.vendor);
+      if (state) out[name] = state;
     }
     return out;
   }
