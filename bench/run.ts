@@ -193,12 +193,16 @@ interface Scenario {
 const IONOS_USER = '87f9a82e-b28d-49ed-9d04-fba2c0459cd3';
 const json = { 'content-type': 'application/json' };
 
-/** A fixture with `n` more IONOS keys for the default user (bench-only: exact counts for one caller's list). */
+/**
+ * A fixture whose IONOS contract is the default one with exactly `n` keys for the default user and
+ * its bearer token (loading replaces the contract: bench-only, exact counts for one caller's list).
+ */
 function ionosKeys(n: number, seed = 0): Record<string, unknown> {
   const hex = (i: number) => i.toString(16).padStart(12, '0');
   return {
     ionos: {
       users: [{ userId: IONOS_USER, email: 'test@example.com', contractNumber: '11111111', administrative: true }],
+      credentials: [{ token: 'ionos-test-token', userId: IONOS_USER }],
       accesskeys: Array.from({ length: n }, (_, i) => ({ id: `00000000-0000-4000-8${String(seed).padStart(3, '0')}-${hex(i + 1)}`, userId: IONOS_USER, description: `bench key ${i + 1}` })),
     },
   };
@@ -221,8 +225,8 @@ const SCENARIOS: Scenario[] = [
   {
     id: 'ionos-list-100', name: 'IONOS list of 100 keys', kind: 'read',
     setup: async (emulator) => {
-      // The default user starts with 2 keys; 98 more make the default page (limit 100) exactly full.
-      await loadFixture(emulator, 'bench-ionos-list', ionosKeys(98));
+      // 100 keys make the default page (limit 100) exactly full.
+      await loadFixture(emulator, 'bench-ionos-list', ionosKeys(100));
       const spec: LoadSpec = { method: 'GET', path: '/ns/bench-ionos-list/ionos/accesskeys', headers: { authorization: 'Bearer ionos-test-token' } };
       const res = await request(emulator.url + spec.path, { headers: spec.headers! });
       const items = (JSON.parse(res.body) as { items?: unknown[] }).items?.length;
