@@ -1,3 +1,4 @@
+import { INPUT_LIMIT_CODE } from './input.js';
 import { isNamespaceFull } from './object-limit.js';
 
 /**
@@ -99,6 +100,10 @@ export function classifyFrameworkError(err: unknown, method: string, path: strin
     (err instanceof SyntaxError && e.statusCode === 400)
   ) {
     return { ...base, kind: 'invalid_json', status: 400, message: e.message ?? 'Invalid JSON body' };
+  }
+  if (e?.code === INPUT_LIMIT_CODE) {
+    // A body past an input limit (http/json-depth.ts), refused while it streamed in.
+    return { ...base, kind: 'validation', status: 400, message: e.message ?? 'Invalid request body', issues: [{ path: ['body'], message: e.message ?? 'invalid' }] };
   }
   if (e?.code === 'FST_ERR_VALIDATION' || Array.isArray(e?.validation)) {
     const issues = (Array.isArray(e.validation) ? e.validation : []).map((issue: any) => {

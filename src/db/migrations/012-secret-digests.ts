@@ -5,6 +5,7 @@
  * (`secret_digest()`, src/core/secrets.ts) and their plain values dropped: Katapult API tokens, IONOS
  * bearer tokens and Basic passwords, IBM manager passwords, KOS API keys, session and refresh tokens.
  * Tables whose primary key held the token are rebuilt keyed by the digest.
+ * Numbered 012 (reserved for this branch) but placed after 018, which reached main first: the array order is what counts.
  */
 export default `
 -- Katapult API tokens: keyed by digest.

@@ -90,19 +90,27 @@ interface Outcome {
   message: string | null;
 }
 
+/** The reason a timed-out operation gives unless the rule names one (python-exoscale's `Client.wait` reads `reason` for failure and timeout alike). */
+export const DEFAULT_TIMEOUT_REASON: OperationReason = 'unknown';
+
+const isReason = (value: string): value is OperationReason => (OPERATION_REASONS as readonly string[]).includes(value);
+
 /**
- * `success` (default); `failure` (reason `fault`); `timeout`; or one of the operation reasons
- * (`busy`, `conflict`, `forbidden`, …) for a failure with that reason.
+ * `success` (default); `failure` (reason `fault`); `timeout` (reason `unknown`) or `timeout:<reason>`; or one
+ * of the operation reasons (`busy`, `conflict`, `forbidden`, …) for a failure with that reason. Every
+ * operation that does not succeed carries a `reason`.
  */
 export function parseOutcome(value: string | undefined): Outcome | undefined {
   if (value === undefined || value === 'success') return { outcome: 'success', reason: null, message: null };
   if (value === 'failure') return { outcome: 'failure', reason: 'fault', message: 'Operation failed' };
-  if (value === 'timeout') return { outcome: 'timeout', reason: null, message: 'Operation timed out' };
-  if ((OPERATION_REASONS as readonly string[]).includes(value)) return { outcome: 'failure', reason: value as OperationReason, message: `Operation failed: ${value}` };
+  if (value === 'timeout') return { outcome: 'timeout', reason: DEFAULT_TIMEOUT_REASON, message: 'Operation timed out' };
+  const timeoutReason = value.startsWith('timeout:') ? value.slice('timeout:'.length) : undefined;
+  if (timeoutReason !== undefined && isReason(timeoutReason)) return { outcome: 'timeout', reason: timeoutReason, message: 'Operation timed out' };
+  if (isReason(value)) return { outcome: 'failure', reason: value, message: `Operation failed: ${value}` };
   return undefined;
 }
 
-export const OUTCOME_NAMES = ['success', 'failure', 'timeout', ...OPERATION_REASONS];
+export const OUTCOME_NAMES = ['success', 'failure', 'timeout', 'timeout:<reason>', ...OPERATION_REASONS];
 
 function isRestricted(row: Pick<AccessKeyRow, 'tags' | 'operations' | 'resources'>): boolean {
   return (row.tags?.length ?? 0) + (row.operations?.length ?? 0) + (row.resources?.length ?? 0) > 0;

@@ -79,7 +79,7 @@ export class IbmService {
     const allowed = permission === 'key_management' ? manager.keyManagement : manager.keyListing;
     if (!allowed) {
       const role = permission === 'key_management' ? 'Key Management' : 'Key Listing';
-      throw ibmCatalogue.error('forbidden', undefined, `You are not authorized to perform the requested action: ${action} (requires the ${role} permission).`);
+      throw ibmCatalogue.error('forbidden', undefined, `${action} requires the ${role} permission.`);
     }
   }
 

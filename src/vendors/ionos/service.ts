@@ -17,8 +17,8 @@ const DEFAULT_FAILED_MESSAGE = {
   destroying: 'The access key could not be deleted',
 } as const;
 
-/** URN formats as IONOS shows them (module-ansible docs). */
-export const userUrn = (userId: string) => `ionos:iam:cloud::users/${userId}`;
+/** URN formats as the API docs' examples show them (`createdBy`, `lastModifiedBy`; the Ansible docs show `ionos:iam:cloud::users/…`). */
+export const userUrn = (userId: string) => `ionos:identity:::users/${userId}`;
 export const accessKeyUrn = (contract: string, id: string) => `ionos:s3::${contract}:accesskeys/${id}`;
 
 export const DEFAULT_OFFSET = 0;
@@ -61,8 +61,9 @@ interface Settled {
   statusMessage: string | null;
 }
 
-function pageLinks(path: string, offset: number, limit: number, total: number, extra: Record<string, string> = {}): Links {
-  const url = (o: number) => `${path}?${new URLSearchParams({ offset: String(o), limit: String(limit), ...extra }).toString()}`;
+/** `_links` are absolute, as in the docs' example: `root` is the API root the client called (scheme, host, mount). */
+function pageLinks(root: string, path: string, offset: number, limit: number, total: number, extra: Record<string, string> = {}): Links {
+  const url = (o: number) => `${root}${path}?${new URLSearchParams({ offset: String(o), limit: String(limit), ...extra }).toString()}`;
   return {
     ...(offset > 0 ? { prev: url(Math.max(0, offset - limit)) } : {}),
     self: url(offset),
@@ -187,7 +188,7 @@ export class IonosService {
 
   // ---- access keys ----
 
-  list(ns: string, caller: Caller, page: Page, filter: string | undefined): AccessKeyReadList {
+  list(ns: string, caller: Caller, page: Page, filter: string | undefined, root: string): AccessKeyReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.liveKeys(ns, caller.user.user_id).filter((s) => filter === undefined || s.row.access_key === filter || s.row.id === filter.toLowerCase());
@@ -199,7 +200,7 @@ export class IonosService {
       items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s, null, regions)),
       offset,
       limit,
-      _links: pageLinks('/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
+      _links: pageLinks(root, '/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
     };
   }
 
@@ -296,7 +297,7 @@ export class IonosService {
 
   // ---- regions ----
 
-  regions(ns: string, page: Page): RegionReadList {
+  regions(ns: string, page: Page, root: string): RegionReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.deps.store.regions(ns);
@@ -307,7 +308,7 @@ export class IonosService {
       items: all.slice(offset, offset + limit).map((r) => this.regionView(r)),
       offset,
       limit,
-      _links: pageLinks('/regions', offset, limit, all.length),
+      _links: pageLinks(root, '/regions', offset, limit, all.length),
     };
   }
 
