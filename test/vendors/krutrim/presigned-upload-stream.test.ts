@@ -20,7 +20,7 @@ afterEach(() => t.close());
 async function uploadUrl(key: string): Promise<URL> {
   const s = await activate(t);
   const res = await kos(t, { method: 'PUT', path: `/kos/v1/buckets/${encodeURIComponent(SEEDED_BUCKET_KRN)}/objects`, body: { prefix: key }, headers: { 'x-session-token': s.sessionToken } });
-  expect(res.statusCode, res.body).toBe(200);
+  expect(res.statusCode, res.body).toBe(201);
   const url = new URL(res.json().preSignedUrl);
   return new URL(url.pathname + url.search, origin);
 }
