@@ -12,7 +12,7 @@ import { Transitions } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
 import { lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
-import { selectVendors } from './vendors/index.js';
+import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
 /**
  * The shared services of one emulator: one database, one clock, one set of namespaces, faults,
@@ -49,7 +49,8 @@ export interface RuntimeOptions {
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const vendors = options.vendors ?? selectVendors(config.vendors);
-  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors)) ?? config.seed.map((path) => readFixtureFile(path, vendors));
+  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
+    ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
   // Refuses to start (DatabaseInUseError) while another emulator holds the file; held until close().
   const lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
   let db: Database | undefined;

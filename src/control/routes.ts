@@ -10,12 +10,15 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../co
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
+import { TIMELINE_DEFAULT_LIMIT, TIMELINE_MAX_LIMIT } from '../core/timeline.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
 import { vendorOpenApi } from '../http/openapi.js';
 import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
+import { VENDOR_IDS } from '../vendors/index.js';
 
 const FIXTURE_BODY_LIMIT = MAX_BODY_BYTES;
 
@@ -56,6 +59,7 @@ const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
 export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
   const vendorIds = runtime.vendors.map((v) => v.id);
+  const feed = new LiveFeed(runtime.journal);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
     const result = schema.safeParse(value ?? {});
@@ -82,7 +86,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const refused = crossSiteRefusal(request);
       if (refused) return done(new ControlError(refused.status, refused.code, refused.message));
       const expected = runtime.config.controlToken;
-      if (expected === undefined) return done();
+      if (expected === undefined || request.routeOptions.config.public === true) return done();
       const given = request.headers[CONTROL_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, expected)) {
         return done(new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`));
@@ -94,6 +98,21 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.addHook('preValidation', (request, _reply, done) => {
       const found = requestInputProblem(request);
       done(found ? new ControlError(400, 'invalid_request', describeInputProblem(found)) : undefined);
+    });
+
+    // Conditional reads: a GET answered with the same body as the caller's copy is a 304 without one.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const etag = etagOf(payload);
+      reply.header('etag', etag);
+      if (request.headers['if-none-match'] !== etag) return payload;
+      reply.code(304);
+      return '';
+    });
+
+    // Tell the dashboards watching GET /events that the world changed, whoever changed it.
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feed.changed(request.routeOptions.url ?? request.url);
     });
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
@@ -134,7 +153,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
-        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors);
+        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors, VENDOR_IDS);
       } catch (err) {
         if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
         throw err;
@@ -230,7 +249,12 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const { namespace, vendor } = scope(request.query);
       const { after, limit } = parse(statePage, request.query, 'query');
       const { namespaces } = runtime;
-      const listed = namespace !== undefined ? [namespace].filter((n) => after === undefined || n > after) : namespaces.names(after, limit === undefined ? -1 : limit + 1);
+      if (namespace !== undefined) {
+        // One namespace is answered whole (and so gets an ETag: the dashboard re-reads it often).
+        const state = after === undefined || namespace > after ? namespaces.dumpOne(namespace, vendor) : undefined;
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify({ namespaces: state ? { [namespace]: state } : {} }));
+      }
+      const listed = namespaces.names(after, limit === undefined ? -1 : limit + 1);
       const more = limit !== undefined && listed.length > limit;
       const names = more ? listed.slice(0, limit) : listed;
       async function* body(): AsyncGenerator<string> {
@@ -247,6 +271,23 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       }
       return reply.type('application/json; charset=utf-8').send(Readable.from(body()));
     });
+
+    // Each stateful entity's state now and when its next transition is due (the dashboard's timeline).
+    const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(TIMELINE_MAX_LIMIT).default(TIMELINE_DEFAULT_LIMIT) });
+    app.get('/timeline', async (request) => {
+      const { limit } = parse(timelineQuery, { limit: (request.query as { limit?: unknown } | undefined)?.limit }, 'query');
+      const { namespace, vendor } = scope(request.query);
+      const namespaces: Record<string, Record<string, unknown[]>> = {};
+      for (const { name } of runtime.namespaces.list()) {
+        if (namespace !== undefined && name !== namespace) continue;
+        namespaces[name] = Object.fromEntries(
+          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name, limit)]),
+        );
+      }
+      return { clock: runtime.clock.state(), limit, namespaces };
+    });
+
+    registerDashboard(app, feed);
 
     app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
       const id = request.params.file.replace(/\.json$/, '');

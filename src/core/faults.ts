@@ -28,8 +28,6 @@ export const faultRuleInput = z
     message: 'a rule needs at least one of error, outcome, delayMs',
   });
 
-export type FaultRuleInput = z.input<typeof faultRuleInput>;
-
 export interface FaultRule extends z.output<typeof faultRuleInput> {
   id: string;
   /** Matching requests seen so far. */

@@ -48,8 +48,15 @@ export class Journal {
   private head = 0;
   private bytes = 0;
   private seq = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(private readonly capacity: number, private readonly byteBudget = Number.POSITIVE_INFINITY) {}
+
+  /** Calls `listener` with every entry recorded from now on (the dashboard's live feed); returns the unsubscribe. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
     if (this.capacity === 0) return;
@@ -69,6 +76,7 @@ export class Journal {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
+    for (const listener of this.listeners) listener(full);
   }
 
   get size(): number {

@@ -8,8 +8,10 @@
  * Numbered 012 (reserved for this branch) but placed after 018, which reached main first: the array order is what counts.
  */
 export default `
--- Katapult API tokens: keyed by digest.
-CREATE TABLE katapult_api_tokens_new (
+-- Katapult API tokens: keyed by digest (rebuilt under its own name, so the schema keeps its plain CREATE TABLE).
+CREATE TEMP TABLE katapult_api_tokens_old AS SELECT * FROM katapult_api_tokens ORDER BY rowid;
+DROP TABLE katapult_api_tokens;
+CREATE TABLE katapult_api_tokens (
   namespace TEXT NOT NULL,
   token_digest TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -19,10 +21,9 @@ CREATE TABLE katapult_api_tokens_new (
   expires_at INTEGER,
   PRIMARY KEY (namespace, token_digest)
 ) STRICT;
-INSERT OR REPLACE INTO katapult_api_tokens_new (namespace, token_digest, name, scopes, allowed_networks, rate_limit, expires_at)
-  SELECT namespace, secret_digest(token), name, scopes, allowed_networks, rate_limit, expires_at FROM katapult_api_tokens ORDER BY rowid;
-DROP TABLE katapult_api_tokens;
-ALTER TABLE katapult_api_tokens_new RENAME TO katapult_api_tokens;
+INSERT OR REPLACE INTO katapult_api_tokens (namespace, token_digest, name, scopes, allowed_networks, rate_limit, expires_at)
+  SELECT namespace, secret_digest(token), name, scopes, allowed_networks, rate_limit, expires_at FROM temp.katapult_api_tokens_old ORDER BY rowid;
+DROP TABLE temp.katapult_api_tokens_old;
 
 -- IONOS: the digest of the bearer token or Basic password (token_digest stays: it finds a bearer).
 ALTER TABLE ionos_credentials RENAME COLUMN secret TO secret_hash;
@@ -33,7 +34,9 @@ ALTER TABLE ibm_managers RENAME COLUMN password TO password_hash;
 UPDATE ibm_managers SET password_hash = secret_digest(password_hash);
 
 -- KOS API keys: keyed by digest.
-CREATE TABLE krutrim_api_keys_new (
+CREATE TEMP TABLE krutrim_api_keys_old AS SELECT * FROM krutrim_api_keys ORDER BY rowid;
+DROP TABLE krutrim_api_keys;
+CREATE TABLE krutrim_api_keys (
   namespace TEXT NOT NULL,
   key_digest TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -41,10 +44,9 @@ CREATE TABLE krutrim_api_keys_new (
   rate_limit INTEGER NOT NULL,
   PRIMARY KEY (namespace, key_digest)
 ) STRICT;
-INSERT OR REPLACE INTO krutrim_api_keys_new (namespace, key_digest, name, account_id, rate_limit)
-  SELECT namespace, secret_digest(api_key), name, account_id, rate_limit FROM krutrim_api_keys ORDER BY rowid;
-DROP TABLE krutrim_api_keys;
-ALTER TABLE krutrim_api_keys_new RENAME TO krutrim_api_keys;
+INSERT OR REPLACE INTO krutrim_api_keys (namespace, key_digest, name, account_id, rate_limit)
+  SELECT namespace, secret_digest(api_key), name, account_id, rate_limit FROM temp.krutrim_api_keys_old ORDER BY rowid;
+DROP TABLE temp.krutrim_api_keys_old;
 
 -- KOS sessions: the session token only as token_digest; the refresh token as its digest.
 UPDATE krutrim_sessions SET token_digest = secret_digest(session_token) WHERE token_digest IS NULL;

@@ -53,8 +53,6 @@ export const ibmCatalogue = new ErrorCatalogue(
   },
 );
 
-export type IbmErrorCode = ReturnType<typeof ibmCatalogue.codes>[number];
-
 /** HTTP reason phrases, as Keystone puts them in `title`. */
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -97,19 +95,19 @@ export const ibmErrors: VendorErrorModel = {
   fromProblem(problem: Problem): VendorError {
     switch (problem.kind) {
       case 'invalid_json':
-        return ibmCatalogue.error('bad_request', undefined, `Malformed request body: the body must be a JSON object (${problem.message}).`);
+        return ibmCatalogue.error('bad_request', { message: `Malformed request body: the body must be a JSON object (${problem.message}).` });
       case 'validation':
-        return ibmCatalogue.error('bad_request', undefined, validationMessage(problem));
+        return ibmCatalogue.error('bad_request', { message: validationMessage(problem) });
       case 'unknown_fault':
-        return ibmCatalogue.error('bad_request', undefined, problem.message);
+        return ibmCatalogue.error('bad_request', { message: problem.message });
       case 'route_not_found':
-        return ibmCatalogue.error('not_found', undefined, `The resource could not be found: ${problem.method} ${problem.path}.`);
+        return ibmCatalogue.error('not_found', { message: `The resource could not be found: ${problem.method} ${problem.path}.` });
       case 'body_too_large':
         return ibmCatalogue.error('request_too_large');
       case 'unsupported_media_type':
         return ibmCatalogue.error('unsupported_media_type');
       case 'unavailable':
-        return ibmCatalogue.error('service_unavailable', undefined, problem.message);
+        return ibmCatalogue.error('service_unavailable', { message: problem.message });
       case 'internal':
         return ibmCatalogue.error('internal_error');
     }

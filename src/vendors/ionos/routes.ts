@@ -79,7 +79,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
     const operation = request.routeOptions.schema?.operationId;
     if (operation === undefined || !NOT_RATE_LIMITED.has(operation)) {
       const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'ionos', credential: credential.id, limit: credential.rate_limit, now: ctx.clock.now() });
-      if (!decision.allowed) throw catalogue.error('paas-ratelimit-1', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+      if (!decision.allowed) throw catalogue.error('paas-ratelimit-1', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     if (credential.object_storage_access !== 1) throw catalogue.error('paas-auth-2');
   });

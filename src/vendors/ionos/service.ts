@@ -106,7 +106,7 @@ export class IonosService {
   private ownKey(ns: string, caller: Caller, id: string): Settled {
     const row = this.deps.store.key(ns, id);
     const settled = row && row.user_id === caller.user.user_id ? this.settle(ns, row) : undefined;
-    if (!settled) throw catalogue.error('paas-resource-1', undefined, `AccessKey with id '${id}' not found`);
+    if (!settled) throw catalogue.error('paas-resource-1', { message: `AccessKey with id '${id}' not found` });
     return settled;
   }
 
@@ -119,7 +119,7 @@ export class IonosService {
     // Fewer rows than the limit: room for sure. Otherwise settle them and count the live ones.
     if (this.deps.store.keyRowCount(ns, caller.user.user_id) < limit) return;
     if (this.liveKeys(ns, caller.user.user_id).length >= limit) {
-      throw catalogue.error('paas-quota-1', undefined, `The maximum number of access keys per user (${limit}) has been reached`);
+      throw catalogue.error('paas-quota-1', { message: `The maximum number of access keys per user (${limit}) has been reached` });
     }
   }
 
@@ -128,7 +128,7 @@ export class IonosService {
     if (outcome === undefined) return null;
     if (outcome === OUTCOME_FAILED) return DEFAULT_FAILED_MESSAGE[phase];
     if (outcome.startsWith(`${OUTCOME_FAILED}:`) && outcome.length > OUTCOME_FAILED.length + 1) return outcome.slice(OUTCOME_FAILED.length + 1);
-    throw catalogue.error('paas-validation-1', undefined, `Unknown emulator outcome "${outcome}" for ionos: use FAILED or FAILED:<statusMessage>`);
+    throw catalogue.error('paas-validation-1', { message: `Unknown emulator outcome "${outcome}" for ionos: use FAILED or FAILED:<statusMessage>` });
   }
 
   private restart(ns: string, id: string): void {
@@ -244,7 +244,7 @@ export class IonosService {
   ensure(ns: string, caller: Caller, pathId: string, body: AccessKeyEnsure, outcome: string | undefined): { created: boolean; key: AccessKeyRead } {
     const id = pathId.toLowerCase();
     if (body.id !== undefined && body.id.toLowerCase() !== id) {
-      throw catalogue.error('paas-conflict-1', undefined, `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')`);
+      throw catalogue.error('paas-conflict-1', { message: `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')` });
     }
     const failMessage = this.failMessage(outcome, 'provisioning');
     const { store, clock, ids } = this.deps;
@@ -253,10 +253,10 @@ export class IonosService {
     const existingRow = store.key(ns, id);
     const existing = existingRow ? this.settle(ns, existingRow) : undefined;
     if (existing && existing.row.user_id !== userId) {
-      throw catalogue.error('paas-conflict-1', undefined, `An AccessKey with id '${id}' already exists and belongs to another user`);
+      throw catalogue.error('paas-conflict-1', { message: `An AccessKey with id '${id}' already exists and belongs to another user` });
     }
     if (existing?.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', undefined, `AccessKey '${id}' is being deleted (status DESTROYING)`);
+      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' is being deleted (status DESTROYING)` });
     }
     if (existing) {
       store.replaceKey(ns, id, { description: body.properties.description, since: now, failMessage, modifiedBy: userId });
@@ -275,7 +275,7 @@ export class IonosService {
     const failMessage = this.failMessage(outcome, 'provisioning');
     const current = this.ownKey(ns, caller, id);
     if (current.status === 'PROVISIONING' || current.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', undefined, `AccessKey '${id}' cannot be renewed while its status is ${current.status}`);
+      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' cannot be renewed while its status is ${current.status}` });
     }
     const { store, clock, ids } = this.deps;
     const now = clock.now();
@@ -314,7 +314,7 @@ export class IonosService {
 
   region(ns: string, id: string): RegionRead {
     const row = this.deps.store.region(ns, id);
-    if (!row) throw catalogue.error('paas-resource-1', undefined, `Region '${id}' not found`);
+    if (!row) throw catalogue.error('paas-resource-1', { message: `Region '${id}' not found` });
     return this.regionView(row);
   }
 }

@@ -76,7 +76,6 @@ export const ionosStore = perDatabase((db: Database) => {
     insertCredential: db.prepare<[string, string, string, string | null, string, string | null, string, number, number]>(
       'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    credentialCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_credentials WHERE namespace = ?'),
     // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
     bearer: db.prepare<[string, string], CredentialRow>(
       "SELECT id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
@@ -99,6 +98,7 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     key: db.prepare<[string, string], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND id = ?`).raw(),
     keysOfUser: db.prepare<[string, string], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND user_id = ? ORDER BY seq`).raw(),
+    recentKeys: db.prepare<[string, number], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? ORDER BY seq DESC LIMIT ?`).raw(),
     setPhase: db.prepare<[Phase, number, string | null, string, string]>('UPDATE ionos_accesskeys SET phase = ?, phase_since = ?, fail_message = ? WHERE namespace = ? AND id = ?'),
     replaceKey: db.prepare<[string, Phase, number, string | null, number, string, string, string]>(
       'UPDATE ionos_accesskeys SET description = ?, phase = ?, phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?',
@@ -121,7 +121,6 @@ export const ionosStore = perDatabase((db: Database) => {
     user: (ns: string, userId: string) => s.user.get(ns, userId),
     insertCredential: (ns: string, c: CredentialRow) =>
       s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret_hash, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
-    credentialCount: (ns: string) => s.credentialCount.get(ns)!.n,
     /** The bearer credential whose token has this digest (`secretDigest(token)`). */
     bearer: (ns: string, tokenDigest: string) => s.bearer.get(ns, tokenDigest),
     basic: (ns: string, username: string) => s.basic.get(ns, username),
@@ -140,6 +139,8 @@ export const ionosStore = perDatabase((db: Database) => {
       return r && storedKey(r);
     },
     keysOfUser: (ns: string, userId: string): StoredKeyRow[] => s.keysOfUser.all(ns, userId).map(storedKey),
+    /** The newest `limit` keys of the namespace (the dashboard's timeline). */
+    recentKeys: (ns: string, limit: number): StoredKeyRow[] => s.recentKeys.all(ns, limit).map(storedKey),
     setPhase: (ns: string, id: string, phase: Phase, since: number, failMessage: string | null) => s.setPhase.run(phase, since, failMessage, ns, id),
     replaceKey: (ns: string, id: string, v: { description: string; since: number; failMessage: string | null; modifiedBy: string }) =>
       s.replaceKey.run(v.description, 'provisioning', v.since, v.failMessage, v.since, v.modifiedBy, ns, id),

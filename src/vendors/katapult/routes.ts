@@ -153,7 +153,7 @@ export function registerRoutes(app: FastifyInstance, ctx: VendorContext): void {
     const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'katapult', credential: token.token, limit: token.rateLimit, now: ctx.clock.now() });
     reply.header('x-ratelimit-permitted', String(decision.limit));
     reply.header('x-ratelimit-remaining', String(decision.remaining));
-    if (!decision.allowed) throw catalogue.error('rate_limit_reached', { total_permitted: decision.limit }, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+    if (!decision.allowed) throw catalogue.error('rate_limit_reached', { detail: { total_permitted: decision.limit }, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     service.checkScope(token, scopes);
     tokens.set(request, token);
   });

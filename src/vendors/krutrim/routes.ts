@@ -61,7 +61,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
       request.emulator.credential = caller.credential;
       const decision = ctx.rateLimiter.consume({ namespace: caller.namespace, vendor: 'krutrim', credential: caller.credential, limit: caller.rateLimit, now: ctx.clock.now() });
       if (!decision.allowed) {
-        throw catalogue.error('TOO_MANY_REQUESTS', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+        throw catalogue.error('TOO_MANY_REQUESTS', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
       }
       reply.header('x-region-id', caller.region);
       callers.set(request, caller);
@@ -191,7 +191,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
     }, async (request) => {
       const c = callerOf(request);
       const fromHeader = header(request, 'k-customer-id');
-      if (fromHeader !== undefined && (fromHeader.length === 0 || fromHeader.length > 128)) throw catalogue.error('BAD_REQUEST', undefined, 'Bad request: K-Customer-ID must have 1 to 128 characters');
+      if (fromHeader !== undefined && (fromHeader.length === 0 || fromHeader.length > 128)) throw catalogue.error('BAD_REQUEST', { message: 'Bad request: K-Customer-ID must have 1 to 128 characters' });
       return service.attachPolicies(c, request.body.policyKRNs, request.body.kcid ?? fromHeader ?? c.customerId, true);
     });
 
@@ -300,7 +300,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
   });
 }
 
-const tooLarge = (max: number) => catalogue.error('PAYLOAD_TOO_LARGE', undefined, `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)`);
+const tooLarge = (max: number) => catalogue.error('PAYLOAD_TOO_LARGE', { message: `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)` });
 
 /**
  * Reads a request body of at most `max` bytes (a chunked one may not say its length); more is a 413,

@@ -94,16 +94,16 @@ export class KrutrimService {
   authenticate(namespace: string, h: AuthHeaders): Caller {
     const s = this.store;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
-    if (!match) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: an Authorization: Bearer <api key> header is required');
+    if (!match) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: an Authorization: Bearer <api key> header is required' });
     const given = match[1]!;
     const digest = secretDigest(given);
     const key = s.apiKeyByDigest.get(namespace, digest);
-    if (!key || !sameSecret(digest, key.key_digest)) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key is not valid');
+    if (!key || !sameSecret(digest, key.key_digest)) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key is not valid' });
     if (h.accountId !== undefined && h.accountId !== key.account_id) {
-      throw catalogue.error('FORBIDDEN', undefined, `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}`);
+      throw catalogue.error('FORBIDDEN', { message: `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}` });
     }
     const account = s.account.get(namespace, key.account_id);
-    if (!account) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key has no account');
+    if (!account) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key has no account' });
     const regionId = h.regionId ?? DEFAULT_REGIONS[0].id;
     const region = s.region.get(namespace, regionId);
     if (!region) throw this.invalidRegion(namespace, regionId);
@@ -122,12 +122,12 @@ export class KrutrimService {
 
   private invalidRegion(namespace: string, region: string) {
     const known = this.store.regions.all(namespace).map((r) => r.region_id);
-    return catalogue.error('INVALID_REGION', undefined, `Bad request, unknown region ${JSON.stringify(region)}: one of ${known.join(', ')}`);
+    return catalogue.error('INVALID_REGION', { message: `Bad request, unknown region ${JSON.stringify(region)}: one of ${known.join(', ')}` });
   }
 
   checkOtp(otp: string | undefined): void {
     // The docs show an optional `otp`; how it is issued is not public. Any 4–8 digit code is accepted.
-    if (otp !== undefined && !/^\d{4,8}$/.test(otp)) throw catalogue.error('INVALID_OTP', undefined, 'Bad request, invalid OTP: expected 4 to 8 digits');
+    if (otp !== undefined && !/^\d{4,8}$/.test(otp)) throw catalogue.error('INVALID_OTP', { message: 'Bad request, invalid OTP: expected 4 to 8 digits' });
   }
 
   // ------------------------------------------------------------------ access keys
@@ -321,7 +321,7 @@ export class KrutrimService {
     body: { name: string; description?: string | undefined; tags?: Record<string, string> | undefined; versioning?: boolean | undefined; anonymous_access?: boolean | undefined; region?: string | undefined; tier?: string | undefined },
   ) {
     const problem = bucketNameProblem(body.name);
-    if (problem) throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: name: ${problem}`);
+    if (problem) throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: name: ${problem}` });
     const regionId = body.region ?? c.region;
     const region = this.store.region.get(c.namespace, regionId);
     if (!region) throw this.invalidRegion(c.namespace, regionId);
@@ -507,7 +507,7 @@ export class KrutrimService {
 
   putObject(b: BucketRow, key: string, body: Buffer, contentType: string | undefined) {
     const max = this.ctx.config.krutrimMaxObjectBytes;
-    if (body.length > max) throw catalogue.error('PAYLOAD_TOO_LARGE', undefined, `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)`);
+    if (body.length > max) throw catalogue.error('PAYLOAD_TOO_LARGE', { message: `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)` });
     const etag = createHash('md5').update(body).digest('hex');
     this.store.upsertObject.run(b.namespace, b.bucket_id, key, body, body.length, contentType || 'application/octet-stream', etag, 'STANDARD', this.now());
     return { message: 'Object uploaded successfully', objectKey: key, etag, size_bytes: body.length };
@@ -540,7 +540,7 @@ export class KrutrimService {
 
   /** Merges input over a rule and validates the numbers (422 when invalid). */
   private ruleValues(input: RuleInput, base?: RuleRow) {
-    const invalid = (why: string) => catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: ${why}`);
+    const invalid = (why: string) => catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: ${why}` });
     const num = (field: 'expiration_days' | 'noncurrent_days' | 'newer_noncurrent_versions' | 'delete_incomplete_mpu', max: number): number | null => {
       const value = input[field] !== undefined ? input[field] : (base?.[field] ?? null);
       if (value === null) return null;
@@ -672,7 +672,7 @@ export class KrutrimService {
       for (const p of policies) {
         if (attach) this.store.attach.run(c.namespace, p.policy_id, kcid, now);
         else if (this.store.detach.run(c.namespace, p.policy_id, kcid).changes === 0) {
-          throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: policy ${this.policyView(p).policyKRN} is not attached to ${JSON.stringify(kcid)}`);
+          throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: policy ${this.policyView(p).policyKRN} is not attached to ${JSON.stringify(kcid)}` });
         }
       }
       const views = policies.map((p) => this.policyView(p));
@@ -692,7 +692,7 @@ export class KrutrimService {
 
   private checkIps(field: string, values: string[] | undefined): void {
     for (const v of values ?? []) {
-      if (!isIpOrCidr(v)) throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: ${field}: ${JSON.stringify(v)} is not an IP address or CIDR block`);
+      if (!isIpOrCidr(v)) throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: ${field}: ${JSON.stringify(v)} is not an IP address or CIDR block` });
     }
   }
 
