@@ -60,7 +60,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
     rateLimiter.forget(scope.namespace, scope.vendor);
   });
-  // A file database keeps its namespaces across restarts; the default one is made (and seeded) now.
+  // The startup world is seeded once, into the template every namespace is copied from. A file
+  // database keeps its namespaces across restarts; the default one is made now if it is missing.
+  namespaces.seedTemplate();
   namespaces.ensure(DEFAULT_NAMESPACE);
   return {
     config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,

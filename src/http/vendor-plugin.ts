@@ -52,14 +52,23 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       if (!NAMESPACE_PATTERN.test(namespace)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid emulator namespace "${namespace}": use 1–64 of A-Z a-z 0-9 _ . - starting with a letter or digit`, request, mount));
       }
-      try {
-        runtime.namespaces.ensure(namespace); // a Set lookup once the namespace is known
-      } catch (err) {
-        if (err instanceof NamespaceLimitError) throw errors.fromProblem(problem('unavailable', 503, err.message, request, mount));
-        throw err;
-      }
+      // A Set lookup once the namespace is known. A new namespace is copied from the startup world,
+      // and while a reset or fixture load runs every request waits for it (its transaction is open).
+      if (runtime.namespaces.isReady(namespace)) return applyFaults(request, namespace, done);
+      runtime.namespaces.ensureAsync(namespace).then(
+        () => {
+          try {
+            applyFaults(request, namespace, done);
+          } catch (err) {
+            done(err as Error);
+          }
+        },
+        (err: unknown) => done(err instanceof NamespaceLimitError ? errors.fromProblem(problem('unavailable', 503, err.message, request, mount)) : (err as Error)),
+      );
+    });
 
-      // Faults and delays: x-emulator-delay, x-emulator-fault, /_emulator/faults rules.
+    /** Faults and delays: x-emulator-delay, x-emulator-fault, /_emulator/faults rules. */
+    const applyFaults = (request: FastifyRequest, namespace: string, done: (err?: Error) => void): void => {
       const delayHeader = headerValue(request, DELAY_HEADER);
       const faultHeader = headerValue(request, FAULT_HEADER);
       if (runtime.faults.isEmpty() && delayHeader === undefined && faultHeader === undefined) return done();
@@ -90,7 +99,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
         }
         done();
       }, delayMs);
-    });
+    };
 
     app.addHook('onResponse', (request, reply, done) => {
       const context = request.emulator;
