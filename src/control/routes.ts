@@ -122,7 +122,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       }
       try {
         const loaded = await runtime.namespaces.loadAsync(namespace, doc, progressLog(request, 'fixture load', { namespace }));
-        actionLog(request, reply, 'fixture load', { namespace, loaded });
+        actionLog(request, reply, 'fixture load', { namespace, loaded, rows: Object.values(loaded).flatMap((counts) => Object.values(counts)).reduce((a, b) => a + b, 0) });
         return { namespace, loaded };
       } catch (err) {
         const sqlite = err as { code?: string; message?: string };

@@ -22,16 +22,27 @@ export interface JournalFilter {
   status?: number;
 }
 
+/** What a request leaves: the time as epoch ms, formatted only when the journal is read. */
+export interface JournalRecord extends Omit<JournalEntry, 'seq' | 'time'> {
+  timeMs: number;
+}
+
+type Stored = JournalRecord & { seq: number };
+
 export class Journal {
-  private entries: JournalEntry[] = [];
+  private entries: Stored[] = [];
   private start = 0;
   private seq = 0;
 
   constructor(private readonly capacity: number) {}
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  record(entry: JournalRecord): void {
     if (this.capacity === 0) return;
-    const full = { ...entry, seq: ++this.seq };
+    // One fixed shape for every entry, built field by field (no spread, no date formatting here).
+    const full: Stored = {
+      seq: ++this.seq, timeMs: entry.timeMs, namespace: entry.namespace, vendor: entry.vendor, method: entry.method,
+      path: entry.path, operation: entry.operation, status: entry.status, durationMs: entry.durationMs,
+    };
     if (this.entries.length < this.capacity) this.entries.push(full);
     else {
       this.entries[this.start] = full;
@@ -41,6 +52,19 @@ export class Journal {
 
   /** Oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
+    return this.matching(filter).map(({ timeMs, ...rest }) => ({ seq: rest.seq, time: new Date(timeMs).toISOString(), namespace: rest.namespace, vendor: rest.vendor, method: rest.method, path: rest.path, operation: rest.operation, status: rest.status, durationMs: rest.durationMs }));
+  }
+
+  clear(filter: JournalFilter = {}): number {
+    const drop = new Set(this.matching(filter).map((e) => e.seq));
+    const keep = this.matching({}).filter((e) => !drop.has(e.seq));
+    const removed = this.entries.length - keep.length;
+    this.entries = keep;
+    this.start = 0;
+    return removed;
+  }
+
+  private matching(filter: JournalFilter): Stored[] {
     const ordered = [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)];
     return ordered.filter(
       (e) =>
@@ -50,14 +74,5 @@ export class Journal {
         (filter.method === undefined || e.method === filter.method) &&
         (filter.status === undefined || e.status === filter.status),
     );
-  }
-
-  clear(filter: JournalFilter = {}): number {
-    const drop = new Set(this.list(filter).map((e) => e.seq));
-    const keep = this.list().filter((e) => !drop.has(e.seq));
-    const removed = this.entries.length - keep.length;
-    this.entries = keep;
-    this.start = 0;
-    return removed;
   }
 }

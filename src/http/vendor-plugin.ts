@@ -35,6 +35,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
 
     const send = (reply: FastifyReply, err: VendorError) => {
       const rendered = errors.render(err);
+      if (reply.request.emulator) reply.request.emulator.errorCode = err.code;
       return reply
         .code(err.status)
         .headers({ ...err.headers, ...rendered.headers })
@@ -105,18 +106,13 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const context = request.emulator;
       const route = request.routeOptions;
       const path = route.config?.sensitivePath ? (route.url ?? '').slice(mount.length) : vendorPath(request, mount);
-      const entry = {
-        time: new Date(runtime.clock.now()).toISOString(),
-        namespace: context?.namespace ?? DEFAULT_NAMESPACE,
-        vendor: vendor.id,
-        method: request.method,
-        path,
-        operation: route.schema?.operationId ?? null,
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      };
-      runtime.journal.record(entry);
-      request.log.info({ vendor: entry.vendor, namespace: entry.namespace, operation: entry.operation, method: entry.method, path, status: entry.status, durationMs: entry.durationMs }, 'request');
+      const namespace = context?.namespace ?? DEFAULT_NAMESPACE;
+      const operation = route.schema?.operationId ?? null;
+      const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+      const status = reply.statusCode;
+      runtime.journal.record({ timeMs: runtime.clock.now(), namespace, vendor: vendor.id, method: request.method, path, operation, status, durationMs });
+      // One line, only known-safe fields (never headers or bodies): no redaction is needed on this path.
+      request.log.info({ vendor: vendor.id, namespace, operation, method: request.method, path, status, errorCode: context?.errorCode, durationMs }, 'request');
       done();
     });
 
