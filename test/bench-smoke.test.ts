@@ -14,7 +14,7 @@ import { PACKAGE_ROOT } from '../src/core/package-info.js';
 const EXPECTED_ROWS = [
   'startup',
   ...['katapult-get-key', 'ionos-list-100', 'ionos-create', 'exoscale-get-key', 'kos-activate'].flatMap((id) => [`${id}.throughput`, `${id}.p99`]),
-  'rss', 'reset', 'new-namespace', 'fixture-load', 'read-latency-scale',
+  'rss', 'reset', 'new-namespace', 'reset-big-namespace', 'new-namespace-beside-big', 'reset-all-big', 'health-during-reset', 'fixture-load', 'read-latency-scale',
 ];
 
 describe('npm run bench -- --tiny', () => {
