@@ -33,7 +33,7 @@ export interface EmulatorHandle {
 export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
   const { frozenAt, env, ...overrides } = options;
   // LOG_LEVEL and LOG_FORMAT are read from process.env too, so a test run can turn logs on without code.
-  const fromProcess = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...(process.env.LOG_FORMAT ? { LOG_FORMAT: process.env.LOG_FORMAT } : {}) };
+  const fromProcess = { LOG_LEVEL: process.env.LOG_LEVEL || 'silent', ...(process.env.LOG_FORMAT ? { LOG_FORMAT: process.env.LOG_FORMAT } : {}) };
   const config: Config = { ...loadConfig({ PORT: '0', ...fromProcess, ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {

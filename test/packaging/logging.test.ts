@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { PACKAGE_ROOT } from '../../src/core/package-info.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -94,6 +97,22 @@ describe('logs', () => {
     expect(progress.map((l) => l.action)).toEqual(expect.arrayContaining(['fixture load', 'reset']));
     expect(progress.every((l) => (l.rows as number) >= 50_000)).toBe(true);
     expect(raw()).not.toContain('bulk-secret-');
+  });
+
+  it('startEmulator() honours LOG_LEVEL from process.env (and is quiet without it)', { timeout: 60_000 }, async () => {
+    const script = [
+      "import { startEmulator } from './src/index.ts';",
+      'const e = await startEmulator();',
+      "await fetch(e.url + '/ibm/credentials');",
+      'await e.close();',
+    ].join(' ');
+    const run = (env: Record<string, string>) => promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: PACKAGE_ROOT, env: { ...process.env, LOG_LEVEL: '', LOG_FORMAT: '', ...env } });
+    const loud = await run({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    const requests = loud.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ vendor: 'ibm', method: 'GET', status: 401 });
+    const quiet = await run({});
+    expect(quiet.stdout).toBe('');
   });
 
   it('is quiet at LOG_LEVEL=silent, JSON when asked or off a terminal, pretty on a terminal', () => {
