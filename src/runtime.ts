@@ -30,7 +30,6 @@ export interface Runtime {
   faults: FaultRules;
   journal: Journal;
   namespaces: Namespaces;
-  fixtures: readonly FixtureDocument[];
   startedAt: number;
   close(): void;
 }
@@ -65,7 +64,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   namespaces.seedTemplate();
   namespaces.ensure(DEFAULT_NAMESPACE);
   return {
-    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,
+    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces,
     faults: new FaultRules(() => ids.random()),
     journal: new Journal(config.journalSize),
     startedAt: clock.wallNow(),

@@ -42,7 +42,7 @@ export class Namespaces {
     db: Database,
     private readonly vendors: readonly VendorDefinition[],
     private readonly ctx: VendorContext,
-    private readonly startupFixtures: readonly FixtureDocument[],
+    private startupFixtures: readonly FixtureDocument[],
     private readonly maxNamespaces: number,
     private readonly onForget: (scope: ResetScope) => void = () => {},
   ) {
@@ -66,9 +66,13 @@ export class Namespaces {
     return !this.work.busy && this.known.has(name);
   }
 
-  /** Seeds the startup world into the template afresh (a file database may hold an older one). Start-up only. */
+  /**
+   * Seeds the startup world into the template afresh (a file database may hold an older one), once,
+   * at start-up. The parsed documents are let go then: the template holds the world from now on.
+   */
   seedTemplate(): void {
     this.work.runNow(this.templateSteps());
+    this.startupFixtures = [];
   }
 
   /** Makes sure the namespace exists, copying the startup world on first use. Cheap after the first call. */
