@@ -37,8 +37,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   const config: Config = { ...loadConfig({ PORT: '0', ...fromProcess, ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
-    clock.set(new Date(frozenAt).getTime());
+    // Frozen first, then set: set() on a running clock keeps an offset, and the millisecond that may
+    // pass before freeze() would then be frozen in too.
     clock.freeze();
+    clock.set(new Date(frozenAt).getTime());
   }
   // Logs are off unless asked for (LOG_LEVEL / logLevel), then JSON unless LOG_FORMAT says pretty.
   const running = await startServer(config, { clock, logger: loggerOptions(config, false) });

@@ -11,7 +11,7 @@ import { RateLimiter } from './core/rate-limit.js';
 import { Transitions } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
 import { openDatabase } from './db/open.js';
-import { selectVendors } from './vendors/index.js';
+import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
 /**
  * The shared services of one emulator: one database, one clock, one set of namespaces, faults,
@@ -47,7 +47,8 @@ export interface RuntimeOptions {
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const vendors = options.vendors ?? selectVendors(config.vendors);
-  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors)) ?? config.seed.map((path) => readFixtureFile(path, vendors));
+  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
+    ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
   const db = options.db ?? openDatabase(config.dbPath);
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);

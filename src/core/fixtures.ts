@@ -29,9 +29,13 @@ function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('');
 }
 
-/** Validates a parsed document; `source` names it in errors (a file path, or "request body"). */
-export function parseFixtureDocument(value: unknown, source: string, vendors: readonly VendorDefinition[]): FixtureDocument {
-  const steps = parseSteps(value, source, vendors);
+/**
+ * Validates a parsed document; `source` names it in errors (a file path, or "request body").
+ * `knownSections` are the vendor ids a document may name (the registry's): a section for one that is
+ * not served is accepted and ignored, so one fixture file serves any --vendors.
+ */
+export function parseFixtureDocument(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {
+  const steps = parseSteps(value, source, vendors, knownSections);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -39,8 +43,8 @@ export function parseFixtureDocument(value: unknown, source: string, vendors: re
 }
 
 /** The same, giving the event loop back (`pause`) between vendor sections: a big document takes a while. */
-export async function parseFixtureDocumentInSlices(value: unknown, source: string, vendors: readonly VendorDefinition[], pause: () => Promise<void>): Promise<FixtureDocument> {
-  const steps = parseSteps(value, source, vendors);
+export async function parseFixtureDocumentInSlices(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[], pause: () => Promise<void>): Promise<FixtureDocument> {
+  const steps = parseSteps(value, source, vendors, knownSections);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -49,10 +53,10 @@ export async function parseFixtureDocumentInSlices(value: unknown, source: strin
 }
 
 /** The document's envelope first, then one vendor section per step. */
-function* parseSteps(value: unknown, source: string, vendors: readonly VendorDefinition[]): Generator<void, FixtureDocument, undefined> {
-  // Sections for vendors not served are accepted and ignored, so one fixture file serves any --vendors.
+function* parseSteps(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[]): Generator<void, FixtureDocument, undefined> {
   const served = new Set(vendors.map((v) => v.id));
-  const knownElsewhere = (key: string) => !served.has(key) && typeof value === 'object' && value !== null && KNOWN_SECTIONS.has(key);
+  const known = new Set(knownSections);
+  const knownElsewhere = (key: string) => !served.has(key) && typeof value === 'object' && value !== null && known.has(key);
   const input = typeof value === 'object' && value !== null && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value).filter(([k]) => !knownElsewhere(k)))
     : value;
@@ -75,10 +79,7 @@ function fixtureError(source: string, issue: z.core.$ZodIssue, prefix: PropertyK
   return new FixtureError(`${source}: ${jsonPath([...prefix, ...issue.path])}: ${issue.message}${keys}`);
 }
 
-/** Every vendor id a fixture may name; set by the registry so documents stay portable across --vendors. */
-export const KNOWN_SECTIONS = new Set<string>();
-
-export function readFixtureFile(path: string, vendors: readonly VendorDefinition[]): FixtureDocument {
+export function readFixtureFile(path: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -91,5 +92,5 @@ export function readFixtureFile(path: string, vendors: readonly VendorDefinition
   } catch (err) {
     throw new FixtureError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  return parseFixtureDocument(value, path, vendors);
+  return parseFixtureDocument(value, path, vendors, knownSections);
 }
