@@ -9,7 +9,9 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../co
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
+import { TIMELINE_DEFAULT_LIMIT, TIMELINE_MAX_LIMIT } from '../core/timeline.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
 import { vendorOpenApi } from '../http/openapi.js';
 import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
@@ -50,6 +52,7 @@ function actionLog(request: FastifyRequest, reply: FastifyReply, action: string,
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
 export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
   const vendorIds = runtime.vendors.map((v) => v.id);
+  const feed = new LiveFeed(runtime.journal);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
     const result = schema.safeParse(value ?? {});
@@ -76,7 +79,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       const refused = crossSiteRefusal(request);
       if (refused) return done(new ControlError(refused.status, refused.code, refused.message));
       const expected = runtime.config.controlToken;
-      if (expected === undefined) return done();
+      if (expected === undefined || request.routeOptions.config.public === true) return done();
       const given = request.headers[CONTROL_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, expected)) {
         return done(new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`));
@@ -93,6 +96,21 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     // While a reset or fixture load runs, its transaction is open: everything but health waits for it.
     app.addHook('preHandler', async (request) => {
       if (runtime.namespaces.busy && request.routeOptions.url !== '/_emulator/health') await runtime.namespaces.idle();
+    });
+
+    // Conditional reads: a GET answered with the same body as the caller's copy is a 304 without one.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const etag = etagOf(payload);
+      reply.header('etag', etag);
+      if (request.headers['if-none-match'] !== etag) return payload;
+      reply.code(304);
+      return '';
+    });
+
+    // Tell the dashboards watching GET /events that the world changed, whoever changed it.
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feed.changed(request.routeOptions.url ?? request.url);
     });
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
@@ -228,6 +246,23 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     });
 
     app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
+
+    // Each stateful entity's state now and when its next transition is due (the dashboard's timeline).
+    const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(TIMELINE_MAX_LIMIT).default(TIMELINE_DEFAULT_LIMIT) });
+    app.get('/timeline', async (request) => {
+      const { limit } = parse(timelineQuery, { limit: (request.query as { limit?: unknown } | undefined)?.limit }, 'query');
+      const { namespace, vendor } = scope(request.query);
+      const namespaces: Record<string, Record<string, unknown[]>> = {};
+      for (const { name } of runtime.namespaces.list()) {
+        if (namespace !== undefined && name !== namespace) continue;
+        namespaces[name] = Object.fromEntries(
+          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name, limit)]),
+        );
+      }
+      return { clock: runtime.clock.state(), limit, namespaces };
+    });
+
+    registerDashboard(app, feed);
 
     app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
       const id = request.params.file.replace(/\.json$/, '');

@@ -33,8 +33,15 @@ export class Journal {
   private entries: Stored[] = [];
   private start = 0;
   private seq = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(private readonly capacity: number) {}
+
+  /** Calls `listener` with every entry recorded from now on (the dashboard's live feed); returns the unsubscribe. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   record(entry: JournalRecord): void {
     if (this.capacity === 0) return;
@@ -48,11 +55,14 @@ export class Journal {
       this.entries[this.start] = full;
       this.start = (this.start + 1) % this.capacity;
     }
+    if (this.listeners.size === 0) return;
+    const formatted = format(full);
+    for (const listener of this.listeners) listener(formatted);
   }
 
   /** Oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    return this.matching(filter).map(({ timeMs, ...rest }) => ({ seq: rest.seq, time: new Date(timeMs).toISOString(), namespace: rest.namespace, vendor: rest.vendor, method: rest.method, path: rest.path, operation: rest.operation, status: rest.status, durationMs: rest.durationMs }));
+    return this.matching(filter).map(format);
   }
 
   clear(filter: JournalFilter = {}): number {
@@ -76,3 +86,8 @@ export class Journal {
     );
   }
 }
+
+const format = (e: Stored): JournalEntry => ({
+  seq: e.seq, time: new Date(e.timeMs).toISOString(), namespace: e.namespace, vendor: e.vendor, method: e.method,
+  path: e.path, operation: e.operation, status: e.status, durationMs: e.durationMs,
+});

@@ -3,6 +3,7 @@ import { errorModel } from './errors.js';
 import { exoscaleRoutes } from './routes.js';
 import { exoscaleFixture, type ExoscaleFixture } from './schemas.js';
 import { OPERATION_TRANSITION, seedExoscale } from './service.js';
+import { exoscaleTimeline } from './timeline.js';
 
 export const exoscale: VendorDefinition<ExoscaleFixture> = {
   id: 'exoscale',
@@ -26,6 +27,7 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
   ],
   fixture: { schema: exoscaleFixture, seed: seedExoscale },
   errors: errorModel,
+  timeline: exoscaleTimeline,
   openapi: {
     components: {
       securitySchemes: {
