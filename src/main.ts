@@ -7,7 +7,7 @@ import { loggerOptions, startServer } from './server.js';
 /** Less than Docker's default 10 s stop timeout. */
 const SHUTDOWN_GRACE_MS = 8000;
 
-/** The only reader of process.env and argv (with src/healthcheck.ts, the container health check). */
+/** The only reader of process.env and argv (with src/healthcheck.ts, the container health check, and startEmulator's LOG_LEVEL / LOG_FORMAT). */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -31,7 +31,6 @@ export interface Runtime {
   faults: FaultRules;
   journal: Journal;
   namespaces: Namespaces;
-  fixtures: readonly FixtureDocument[];
   startedAt: number;
   close(): void;
 }
@@ -75,10 +74,12 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
     rateLimiter.forget(scope.namespace, scope.vendor);
   });
-  // A file database keeps its namespaces across restarts; the default one is made (and seeded) now.
+  // The startup world is seeded once, into the template every namespace is copied from. A file
+  // database keeps its namespaces across restarts; the default one is made now if it is missing.
+  namespaces.seedTemplate();
   namespaces.ensure(DEFAULT_NAMESPACE);
   return {
-    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,
+    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces,
     faults: new FaultRules(() => ids.random()),
     journal: new Journal(config.journalSize, config.journalBytes),
     startedAt: clock.wallNow(),

@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../config.js';
 import { ClockRangeError, parseIsoInstant } from '../core/clock.js';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
 import { faultRuleInput } from '../core/faults.js';
-import { FixtureError, parseFixtureDocument } from '../core/fixtures.js';
+import { FixtureError, parseFixtureDocumentInSlices } from '../core/fixtures.js';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
@@ -56,6 +56,25 @@ const JOURNAL_PAGE_MAX = 10_000;
 
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
 
+/** A progress line every this many rows of a long reset or load. */
+const PROGRESS_EVERY_ROWS = 50_000;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Logs `<action>: <rows> rows so far` now and then, for a reset or load that takes a while. */
+function progressLog(request: FastifyRequest, action: string, fields: Record<string, unknown>): (rows: number) => void {
+  let next = PROGRESS_EVERY_ROWS;
+  return (rows) => {
+    if (rows < next) return;
+    next = rows - (rows % PROGRESS_EVERY_ROWS) + PROGRESS_EVERY_ROWS;
+    request.log.info({ action, ...fields, rows }, `${action}: ${rows} rows so far`);
+  };
+}
+
+/** One line per control action: what, where, how much, how long. Only these known-safe fields. */
+function actionLog(request: FastifyRequest, reply: FastifyReply, action: string, fields: Record<string, unknown>): void {
+  request.log.info({ action, ...fields, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, action);
+}
+
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
 export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
   const vendorIds = runtime.vendors.map((v) => v.id);
@@ -98,6 +117,11 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.addHook('preValidation', (request, _reply, done) => {
       const found = requestInputProblem(request);
       done(found ? new ControlError(400, 'invalid_request', describeInputProblem(found)) : undefined);
+    });
+
+    // While a reset or fixture load runs, its transaction is open: everything but health waits for it.
+    app.addHook('preHandler', async (request) => {
+      if (runtime.namespaces.busy && request.routeOptions.url !== '/_emulator/health') await runtime.namespaces.idle();
     });
 
     // Conditional reads: a GET answered with the same body as the caller's copy is a 304 without one.
@@ -144,22 +168,27 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     }));
 
     app.post('/reset', async (request, reply) => {
-      runtime.namespaces.reset(scope(request.query));
+      const target = scope(request.query);
+      const fields = { namespace: target.namespace ?? '*', vendor: target.vendor ?? '*' };
+      const rows = await runtime.namespaces.resetAsync(target, progressLog(request, 'reset', fields));
+      actionLog(request, reply, 'reset', { ...fields, rows });
       return reply.code(204).send();
     });
 
     // Fixture documents may be larger than BODY_LIMIT, up to what Node can hold (config.ts MAX_BODY_BYTES).
-    app.post('/fixtures', { bodyLimit: FIXTURE_BODY_LIMIT }, async (request) => {
+    app.post('/fixtures', { bodyLimit: FIXTURE_BODY_LIMIT }, async (request, reply) => {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
-        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors, VENDOR_IDS);
+        doc = await parseFixtureDocumentInSlices(request.body, 'request body', runtime.vendors, VENDOR_IDS, pause);
       } catch (err) {
         if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
         throw err;
       }
       try {
-        return { namespace, loaded: runtime.namespaces.load(namespace, doc) };
+        const loaded = await runtime.namespaces.loadAsync(namespace, doc, progressLog(request, 'fixture load', { namespace }));
+        actionLog(request, reply, 'fixture load', { namespace, loaded, rows: Object.values(loaded).flatMap((counts) => Object.values(counts)).reduce((a, b) => a + b, 0) });
+        return { namespace, loaded };
       } catch (err) {
         // A clash with state the document does not replace (e.g. a key id another tenant holds).
         throw storeError(err, namespace, 'fixture_conflict') ?? err;
@@ -169,7 +198,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.get('/namespaces', async () => ({ namespaces: runtime.namespaces.list().map((n) => ({ name: n.name, createdAt: new Date(n.created_at).toISOString() })) }));
 
     app.get('/clock', async () => runtime.clock.state());
-    app.post('/clock', async (request) => {
+    app.post('/clock', async (request, reply) => {
       const body = parse(
         z.object({ advance: z.union([z.string(), z.number()]).optional(), set: z.string().optional(), freeze: z.boolean().optional(), reset: z.boolean().optional() }).strict(),
         request.body,
@@ -186,11 +215,13 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
         if (err instanceof ClockRangeError) throw new ControlError(400, 'invalid_request', err.message);
         throw err;
       }
-      return runtime.clock.state();
+      const state = runtime.clock.state();
+      actionLog(request, reply, 'clock', { now: state.now, frozen: state.frozen, offsetMs: state.offsetMs });
+      return state;
     });
 
     app.get('/transitions', async () => ({ transitions: runtime.transitions.list() }));
-    app.post('/transitions', async (request) => {
+    app.post('/transitions', async (request, reply) => {
       const body = parse(z.record(z.string(), z.string()), request.body, 'body');
       if (body.reset === 'defaults') runtime.transitions.restoreDefaults();
       for (const [pattern, text] of Object.entries(body)) {
@@ -199,6 +230,7 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
         if (!policy) throw new ControlError(400, 'invalid_request', `${pattern}: "${text}" is not a policy (${POLICY_HELP})`);
         if (runtime.transitions.assign(pattern, policy) === 0) throw new ControlError(400, 'invalid_request', `${pattern}: no transition has this name (GET /_emulator/transitions lists them)`);
       }
+      actionLog(request, reply, 'transitions', { assigned: Object.keys(body).length });
       return { transitions: runtime.transitions.list() };
     });
 
@@ -206,14 +238,18 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.post('/faults', async (request, reply) => {
       const input = parse(faultRuleInput, request.body, 'body');
       if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}"`);
-      return reply.code(201).send(runtime.faults.add(input));
+      const rule = runtime.faults.add(input);
+      actionLog(request, reply, 'fault rule added', { id: rule.id, vendor: input.vendor ?? '*', namespace: input.namespace ?? '*', rules: runtime.faults.list().length });
+      return reply.code(201).send(rule);
     });
-    app.delete('/faults', async (_request, reply) => {
+    app.delete('/faults', async (request, reply) => {
       runtime.faults.remove();
+      actionLog(request, reply, 'fault rules removed', { rules: 0 });
       return reply.code(204).send();
     });
     app.delete<{ Params: { id: string } }>('/faults/:id', async (request, reply) => {
       if (!runtime.faults.remove(request.params.id)) throw new ControlError(404, 'not_found', `No fault rule ${request.params.id}`);
+      actionLog(request, reply, 'fault rule removed', { id: request.params.id, rules: runtime.faults.list().length });
       return reply.code(204).send();
     });
 
@@ -238,7 +274,8 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
       return { count: entries.length, requests: entries, ...(more ? { next: entries[entries.length - 1]!.seq } : {}) };
     });
     app.delete('/requests', async (request, reply) => {
-      runtime.journal.clear(parse(journalQuery, request.query, 'query'));
+      const removed = runtime.journal.clear(parse(journalQuery, request.query, 'query'));
+      actionLog(request, reply, 'journal cleared', { removed });
       return reply.code(204).send();
     });
 

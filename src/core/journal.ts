@@ -33,6 +33,16 @@ export interface JournalPage {
   order?: 'asc' | 'desc';
 }
 
+/** What a request leaves: the time as epoch ms, formatted only when the journal is read. */
+export interface JournalRecord extends Omit<JournalEntry, 'seq' | 'time'> {
+  timeMs: number;
+}
+
+type Stored = JournalRecord & { seq: number };
+
+/** Length of an ISO time as formatted on read. */
+const TIME_CHARS = 24;
+
 /** Longest string field kept in an entry. */
 export const MAX_FIELD_CHARS = 1024;
 /** Estimated bytes of an entry beyond its strings (numbers, object, array slot). */
@@ -40,11 +50,11 @@ const ENTRY_OVERHEAD = 96;
 
 const cut = (value: string): string => (value.length > MAX_FIELD_CHARS ? `${value.slice(0, MAX_FIELD_CHARS - 1)}…` : value);
 /** UTF-16 strings: two bytes a character. */
-const sizeOf = (e: JournalEntry): number => ENTRY_OVERHEAD + 2 * (e.time.length + e.namespace.length + e.vendor.length + e.method.length + e.path.length + (e.operation?.length ?? 0));
+const sizeOf = (e: Stored): number => ENTRY_OVERHEAD + 2 * (TIME_CHARS + e.namespace.length + e.vendor.length + e.method.length + e.path.length + (e.operation?.length ?? 0));
 
 export class Journal {
   /** Oldest first; `entries[head]` is the oldest kept (the array is compacted now and then). */
-  private entries: JournalEntry[] = [];
+  private entries: Stored[] = [];
   private head = 0;
   private bytes = 0;
   private seq = 0;
@@ -58,16 +68,19 @@ export class Journal {
     return () => this.listeners.delete(listener);
   }
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  record(entry: JournalRecord): void {
     if (this.capacity === 0) return;
-    const full: JournalEntry = {
-      ...entry,
+    // One fixed shape for every entry, built field by field (no spread, no date formatting here).
+    const full: Stored = {
       seq: ++this.seq,
+      timeMs: entry.timeMs,
       namespace: cut(entry.namespace),
       vendor: cut(entry.vendor),
       method: cut(entry.method),
       path: cut(entry.path),
       operation: entry.operation === null ? null : cut(entry.operation),
+      status: entry.status,
+      durationMs: entry.durationMs,
     };
     this.entries.push(full);
     this.bytes += sizeOf(full);
@@ -76,7 +89,9 @@ export class Journal {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
-    for (const listener of this.listeners) listener(full);
+    if (this.listeners.size === 0) return;
+    const formatted = format(full);
+    for (const listener of this.listeners) listener(formatted);
   }
 
   get size(): number {
@@ -104,7 +119,7 @@ export class Journal {
       if (desc ? page.after !== undefined && e.seq <= page.after : page.before !== undefined && e.seq >= page.before) break;
       if (!matches(e, filter)) continue;
       if (out.length === limit) return { entries: out, more: true };
-      out.push(e);
+      out.push(format(e));
     }
     return { entries: out, more: false };
   }
@@ -136,10 +151,15 @@ export class Journal {
   }
 }
 
-function matches(e: JournalEntry, filter: JournalFilter): boolean {
+function matches(e: Stored, filter: JournalFilter): boolean {
   return (filter.vendor === undefined || e.vendor === filter.vendor) &&
     (filter.namespace === undefined || e.namespace === filter.namespace) &&
     (filter.operation === undefined || e.operation === filter.operation) &&
     (filter.method === undefined || e.method === filter.method) &&
     (filter.status === undefined || e.status === filter.status);
 }
+
+const format = (e: Stored): JournalEntry => ({
+  seq: e.seq, time: new Date(e.timeMs).toISOString(), namespace: e.namespace, vendor: e.vendor, method: e.method,
+  path: e.path, operation: e.operation, status: e.status, durationMs: e.durationMs,
+});

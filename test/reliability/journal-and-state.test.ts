@@ -7,7 +7,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-app.js';
  * and GET /_emulator/state answer in pages / as a stream, so a big journal or world neither blows
  * memory nor stalls other clients.
  */
-const entry = (path: string) => ({ time: '2026-01-01T00:00:00.000Z', namespace: 'default', vendor: 'ibm', method: 'GET', path, operation: null, status: 404, durationMs: 0 });
+const entry = (path: string) => ({ timeMs: Date.UTC(2026, 0, 1), namespace: 'default', vendor: 'ibm', method: 'GET', path, operation: null, status: 404, durationMs: 0 });
 
 let t: TestApp | undefined;
 afterEach(async () => {
