@@ -35,7 +35,9 @@ export interface EmulatorHandle {
 /** Starts an emulator in this process, for users' own test suites (vitest globalSetup, etc.). */
 export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
   const { frozenAt, env, ...overrides } = options;
-  const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
+  // LOG_LEVEL and LOG_FORMAT are read from process.env too, so a test run can turn logs on without code.
+  const fromProcess = { LOG_LEVEL: process.env.LOG_LEVEL || 'silent', ...(process.env.LOG_FORMAT ? { LOG_FORMAT: process.env.LOG_FORMAT } : {}) };
+  const config: Config = { ...loadConfig({ PORT: '0', ...fromProcess, ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
     // Frozen first, then set: set() on a running clock keeps an offset, and the millisecond that may

@@ -10,6 +10,7 @@ import { DEFAULT_NAMESPACE, Namespaces } from './core/namespaces.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { Transitions } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
+import { lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
 import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
@@ -30,7 +31,6 @@ export interface Runtime {
   faults: FaultRules;
   journal: Journal;
   namespaces: Namespaces;
-  fixtures: readonly FixtureDocument[];
   startedAt: number;
   close(): void;
 }
@@ -50,7 +50,20 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const vendors = options.vendors ?? selectVendors(config.vendors);
   const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
     ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
-  const db = options.db ?? openDatabase(config.dbPath);
+  // Refuses to start (DatabaseInUseError) while another emulator holds the file; held until close().
+  const lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
+  let db: Database | undefined;
+  try {
+    db = options.db ?? openDatabase(config.dbPath);
+    return assemble(config, options, vendors, fixtures, db, lock);
+  } catch (err) {
+    if (!options.db && db?.open) db.close();
+    lock?.release();
+    throw err;
+  }
+}
+
+function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(vendors.flatMap((v) => v.transitions), config.transitions);
@@ -61,15 +74,18 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
     rateLimiter.forget(scope.namespace, scope.vendor);
   });
-  // A file database keeps its namespaces across restarts; the default one is made (and seeded) now.
+  // The startup world is seeded once, into the template every namespace is copied from. A file
+  // database keeps its namespaces across restarts; the default one is made now if it is missing.
+  namespaces.seedTemplate();
   namespaces.ensure(DEFAULT_NAMESPACE);
   return {
-    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,
+    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces,
     faults: new FaultRules(() => ids.random()),
-    journal: new Journal(config.journalSize),
+    journal: new Journal(config.journalSize, config.journalBytes),
     startedAt: clock.wallNow(),
     close: () => {
       if (db.open) db.close();
+      lock?.release();
     },
   };
 }
