@@ -24,6 +24,9 @@ export function limitJsonDepth(app: FastifyInstance): void {
         callback(Object.assign(new Error(`The JSON body ${DEPTH_MESSAGE}`), { statusCode: 400, code: INPUT_LIMIT_CODE }));
       },
     });
+    // Fastify listens for the error while it reads the body; once it has stopped (the request was already
+    // answered), nobody does, and an 'error' event without a listener would end the process.
+    scanned.on('error', () => payload.unpipe(scanned));
     done(null, payload.pipe(scanned));
   });
 }
