@@ -1,9 +1,7 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { PACKAGE_VERSION } from './core/package-info.js';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { controlPlane } from './control/routes.js';
+import { docsRoutes, ZOD_COMPILERS } from './http/docs.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
 import type { Runtime } from './runtime.js';
@@ -13,9 +11,6 @@ export interface AppOptions {
   /** Serve only this vendor, at the root of the app (for VENDOR_PORTS); no control plane. */
   rootVendor?: string;
 }
-
-/** Fastify's compiler factories, typed for Ajv/fast-json-stringify; the zod compilers fit its call shape. */
-const ZOD_COMPILERS = { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** The composition root: control plane and the vendors from the registry, on one Fastify app. */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -56,18 +51,12 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return app;
   }
 
-  await app.register(swagger, {
-    openapi: { openapi: '3.1.0', info: { title: 'accesskey-emulator', version: PACKAGE_VERSION } },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(controlPlane(runtime, () => app), { prefix: '/_emulator' });
+  await app.register(controlPlane(runtime), { prefix: '/_emulator' });
   for (const vendor of runtime.vendors) {
     await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
   }
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { urls: runtime.vendors.map((v) => ({ url: `/_emulator/openapi/${v.id}.json`, name: v.title })) } as Record<string, unknown>,
-  });
+  // GET /, /docs and the OpenAPI documents (built on first use: Swagger costs start-up time).
+  await app.register(docsRoutes(runtime));
   // Outside every vendor mount and the control plane: still JSON, never Fastify's own error body.
   app.setErrorHandler(async (err, _request, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;

@@ -30,6 +30,23 @@ describe('health and openapi', () => {
   });
 });
 
+describe('GET / and /docs', () => {
+  it('GET / points at the docs, the health endpoint and each vendor', async () => {
+    const res = await inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      name: 'accesskey-emulator', version: expect.any(String), docs: '/docs', health: '/_emulator/health',
+      vendors: { toy: { baseUrl: '/toy/v1', openapi: '/_emulator/openapi/toy.json' } },
+    });
+  });
+
+  it('/docs/json is not a merged document: it names the per-vendor ones', async () => {
+    const res = await inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.message).toContain('/_emulator/openapi/toy.json');
+  });
+});
+
 describe('namespaces', () => {
   it('isolates worlds chosen by path prefix or header, each seeded on first use', async () => {
     const created = await inject({ method: 'POST', url: '/ns/one/toy/v1/items', headers: auth, payload: { name: 'only-in-one' } });
@@ -258,12 +275,27 @@ describe('CONTROL_TOKEN', () => {
   it('protects every control route when set', async () => {
     await t.close();
     t = await build({ CONTROL_TOKEN: 'sesame' });
-    for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures'], ['GET', '/_emulator/openapi/toy.json']] as const) {
+    for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures']] as const) {
       const res = await inject({ method, url, headers: { 'x-emulator-token': 'wrong' } });
       expect(res.statusCode, url).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
     }
     expect((await inject({ method: 'GET', url: '/_emulator/health', headers: { 'x-emulator-token': 'sesame' } })).statusCode).toBe(200);
+  });
+
+  it('leaves the OpenAPI documents, Swagger UI and GET / open: they hold no state, and Swagger UI cannot send the token', async () => {
+    await t.close();
+    t = await build({ CONTROL_TOKEN: 'sesame' });
+    const doc = await inject({ method: 'GET', url: '/_emulator/openapi/toy.json' });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.json().servers[0].url).toBe('/toy/v1');
+    const ui = await inject({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    const initializer = await inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    expect(initializer.statusCode).toBe(200);
+    expect(initializer.body).toContain('/_emulator/openapi/toy.json');
+    expect((await inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
   });
 });
 

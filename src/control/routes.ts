@@ -8,7 +8,6 @@ import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
-import { vendorOpenApi } from '../http/openapi.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
 
@@ -21,8 +20,8 @@ class ControlError extends Error {
 
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
 
-/** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
-export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
+/** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document; `/_emulator/openapi/*` is in src/http/docs.ts (no token). */
+export function controlPlane(runtime: Runtime) {
   const vendorIds = runtime.vendors.map((v) => v.id);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
@@ -176,11 +175,5 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
 
     app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
 
-    app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
-      const id = request.params.file.replace(/\.json$/, '');
-      const vendor = runtime.vendors.find((v) => v.id === id);
-      if (!vendor || !request.params.file.endsWith('.json')) throw new ControlError(404, 'not_found', `No OpenAPI document ${request.params.file}: one of ${vendorIds.map((v) => `${v}.json`).join(', ')}`);
-      return vendorOpenApi(getApp(), vendor);
-    });
   };
 }

@@ -54,8 +54,8 @@ export interface VendorDefinition<Fixture = unknown> {
     seed(ctx: VendorContext, namespace: string, data: Fixture): Record<string, number>;
   };
   errors: VendorErrorModel;
-  /** Extra OpenAPI parts (security schemes) for `openapi/<id>.json`. */
-  openapi?: { components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
+  /** Extra OpenAPI parts (security schemes, a note for the docs page) for `openapi/<id>.json`. */
+  openapi?: { description?: string; components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
   /** Registers the vendor's routes (Fastify plugin body). Called once per app the vendor is served by. */
   routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
 }
