@@ -51,7 +51,14 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return app;
   }
 
-  await app.register(controlPlane(runtime), { prefix: '/_emulator' });
+  // Each vendor's operation ids, as its routes register: fault rules naming another are refused.
+  const operations = new Map<string, Set<string>>(runtime.vendors.map((v) => [v.id, new Set<string>()]));
+  app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    const vendor = runtime.vendors.find((v) => route.prefix === v.mount || route.prefix.startsWith(`${v.mount}/`));
+    if (operationId !== undefined && vendor) operations.get(vendor.id)!.add(operationId);
+  });
+  await app.register(controlPlane(runtime, operations), { prefix: '/_emulator' });
   for (const vendor of runtime.vendors) {
     await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
   }

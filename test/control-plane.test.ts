@@ -203,12 +203,43 @@ describe('delays', () => {
   });
 
   it('refuses a malformed x-emulator-delay in the vendor envelope, changing nothing', async () => {
-    for (const value of ['soon', '-5', '1e3', '12.5', '99999999999']) {
+    // 60001: over the 60 s cap, refused like the rest (not silently capped).
+    for (const value of ['soon', '-5', '1e3', '12.5', '99999999999', '60001', '999999999']) {
       const res = await inject({ method: 'POST', url: '/toy/v1/items', payload: { name: 'n' }, headers: { ...auth, 'x-emulator-delay': value } });
       expect(res.statusCode, value).toBe(400);
       expect(res.json().fault.message).toContain('Invalid x-emulator-delay');
     }
     expect((await inject({ method: 'GET', url: '/_emulator/state' })).json().namespaces.default.toy.toy_items).toHaveLength(1);
+  });
+});
+
+describe('fault rules with names no vendor knows', () => {
+  let real: TestApp;
+  beforeEach(async () => {
+    real = await buildTestApp();
+  });
+  afterEach(() => real.close());
+  const post = async (payload: object) => real.app.inject({ method: 'POST', url: '/_emulator/faults', payload });
+
+  it.each([
+    [{ vendor: 'ionos', operation: 'accesskeysPots', error: 503 }, /operation: unknown "accesskeysPots" for ionos\. Operation ids: ionos: .*accesskeysPost/],
+    [{ operation: 'nosuchOperation', error: 503 }, /operation: unknown "nosuchOperation"\. Operation ids: katapult: .*; krutrim: .*listAccessKeys/],
+    [{ vendor: 'katapult', error: 'no_such_error' }, /error: "no_such_error" is not a katapult error code .*katapult codes: .*scope_not_granted/],
+    [{ vendor: 'ionos', error: 418 }, /error: "418" is not a ionos error code or an HTTP status it answers\. ionos codes: paas-/],
+    [{ error: 'paas-auth-1' }, /the rule names no vendor, so it must suit every one; add vendor/],
+    [{ vendor: 'aws', error: 503 }, /vendor: unknown "aws": one of katapult, ionos, exoscale, ibm, krutrim/],
+  ])('%j is refused with 400 and the valid names, adding no rule', async (payload, message) => {
+    const res = await post(payload);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(message) });
+    expect((await real.app.inject({ method: 'GET', url: '/_emulator/faults' })).json().faults).toEqual([]);
+  });
+
+  it('accepts known names: a code or status of the vendor, an operation of any vendor', async () => {
+    expect((await post({ vendor: 'ionos', operation: 'accesskeysPost', error: 'paas-quota-1' })).statusCode).toBe(201);
+    expect((await post({ operation: 'accesskeysPost', error: 503 })).statusCode).toBe(201);
+    expect((await post({ vendor: 'krutrim', error: 'BUCKET_NOT_FOUND', times: 1 })).statusCode).toBe(201);
+    expect((await post({ error: 503 })).statusCode).toBe(201);
   });
 });
 

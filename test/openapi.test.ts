@@ -30,7 +30,7 @@ describe('openapi/<vendor>.json', () => {
     expect(text).not.toContain('9007199254740991');
     const descriptions = [...text.matchAll(/"description": "((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
     for (const d of descriptions) expect(d.replace(/`[^`]*`/g, ''), d).not.toMatch(/<[A-Za-z][\w.:-]*>/);
-    const doc = JSON.parse(text) as { components?: { responses?: Record<string, unknown> }; paths: Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>> };
+    const doc = JSON.parse(text) as { info: unknown; components?: { responses?: Record<string, unknown> }; paths: Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>> };
     const refs = Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => Object.values(op.responses ?? {}))).filter((r) => r.$ref?.startsWith('#/components/responses/'));
     expect(refs.length, 'error responses refer to components').toBeGreaterThan(0);
     expect(doc.info).toMatchObject({ license: { name: 'MIT' } });

@@ -21,7 +21,7 @@ class ControlError extends Error {
 const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string().optional() });
 
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document; `/_emulator/openapi/*` is in src/http/docs.ts (no token). */
-export function controlPlane(runtime: Runtime) {
+export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, ReadonlySet<string>> = new Map()) {
   const vendorIds = runtime.vendors.map((v) => v.id);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
@@ -38,6 +38,30 @@ export function controlPlane(runtime: Runtime) {
     if (q.vendor !== undefined && !vendorIds.includes(q.vendor)) throw new ControlError(400, 'invalid_request', `Unknown vendor "${q.vendor}": one of ${vendorIds.join(', ')}`);
     if (q.namespace !== undefined && !NAMESPACE_PATTERN.test(q.namespace)) throw new ControlError(400, 'invalid_request', `Invalid namespace "${q.namespace}"`);
     return q;
+  };
+
+  /**
+   * A rule's `operation` and `error` must mean something to the vendors it can match (its vendor, or
+   * every served vendor with that operation): a typo would otherwise be accepted and confuse the client
+   * under test much later. Refused with the list of valid names.
+   */
+  const checkFaultRule = (input: { vendor?: string; operation?: string; error?: string }) => {
+    const candidates = runtime.vendors.filter((v) => input.vendor === undefined || v.id === input.vendor);
+    const known = (id: string) => [...(operations.get(id) ?? [])].sort();
+    if (input.operation !== undefined && operations.size > 0) {
+      const having = candidates.filter((v) => known(v.id).includes(input.operation!));
+      if (having.length === 0) {
+        const names = candidates.map((v) => `${v.id}: ${known(v.id).join(', ')}`).join('; ');
+        throw new ControlError(400, 'invalid_request', `operation: unknown "${input.operation}"${input.vendor ? ` for ${input.vendor}` : ''}. Operation ids: ${names}`);
+      }
+      candidates.splice(0, candidates.length, ...having);
+    }
+    if (input.error === undefined) return;
+    for (const v of candidates) {
+      if (v.errors.fromFault(input.error, input.operation) !== undefined) continue;
+      const codes = v.errors.faultCodes?.() ?? [];
+      throw new ControlError(400, 'invalid_request', `error: "${input.error}" is not a ${v.id} error code or an HTTP status it answers${input.vendor ? '' : ' (the rule names no vendor, so it must suit every one; add vendor)'}. ${v.id} codes: ${codes.join(', ') || '(see its README section)'}`);
+    }
   };
 
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -145,7 +169,8 @@ export function controlPlane(runtime: Runtime) {
     app.get('/faults', async () => ({ faults: runtime.faults.list() }));
     app.post('/faults', async (request, reply) => {
       const input = parse(faultRuleInput, request.body, 'body');
-      if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}"`);
+      if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}": one of ${vendorIds.join(', ')}`);
+      checkFaultRule(input);
       return reply.code(201).send(runtime.faults.add(input));
     });
     app.delete('/faults', async (_request, reply) => {

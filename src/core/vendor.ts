@@ -32,6 +32,8 @@ export interface VendorErrorModel {
    * `operation` is the route's operationId, so a bare status can become the code that operation documents.
    */
   fromFault(value: string, operation?: string): VendorError | undefined;
+  /** The codes `fromFault` takes (besides HTTP statuses), listed when a fault rule names another. */
+  faultCodes?(): readonly string[];
   /** Framework-level problems (bad JSON, validation, unknown route, body too large, …). */
   fromProblem(problem: Problem): VendorError;
   /** The exact wire form of an error: body and extra headers. The status is `err.status`. */

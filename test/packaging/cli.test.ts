@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
-import { PACKAGE_ROOT } from '../../src/core/package-info.js';
+import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/core/package-info.js';
 
 /** The CLI (`npx accesskey-emulator`, src/main.ts) as a real process, run from the sources with tsx. */
 const MAIN = join(PACKAGE_ROOT, 'src', 'main.ts');
@@ -33,11 +33,27 @@ describe('accesskey-emulator CLI', () => {
     [['--port', 'abc'], {}, /^accesskey-emulator: Invalid --port \(PORT\)="abc" \(not an integer\)\. Allowed: an integer 0–65535\.$/m],
     [['--vendors', 'katapult,aws'], {}, /Invalid --vendors \(VENDORS\)="katapult,aws".*Allowed: katapult, ionos, exoscale, ibm, krutrim/],
     [[], { LOG_LEVEL: 'loud' }, /^accesskey-emulator: Invalid LOG_LEVEL="loud"/m],
+    // Settings that parse but cannot be used: refused before anything listens, never a stack trace.
+    [['--port', '0'], { DB_PATH: '/nonexistent-dir/emulator.sqlite' }, /^accesskey-emulator: Invalid DB_PATH="\/nonexistent-dir\/emulator\.sqlite" \(the directory \/nonexistent-dir does not exist\)\.$/m],
+    [['--port', '0'], { DB_PATH: '/proc/version' }, /^accesskey-emulator: Invalid DB_PATH="\/proc\/version" \(the file cannot be opened; SQLITE_CANTOPEN\)\.$/m],
+    [['--port', '0'], { DB_PATH: PACKAGE_ROOT }, /^accesskey-emulator: Invalid DB_PATH=".*" \(the file cannot be opened/m],
+    [['--port', '0'], { DB_PATH: join(PACKAGE_ROOT, 'README.md') }, /^accesskey-emulator: Invalid DB_PATH=".*README\.md" \(the file is not an SQLite database; SQLITE_NOTADB\)\.$/m],
+    [['--port', '0'], { VENDORS: 'katapult,ionos', VENDOR_PORTS: 'ibm:0' }, /^accesskey-emulator: Invalid VENDOR_PORTS="ibm:0" \(names ibm, which VENDORS="katapult,ionos" does not serve\)/m],
+    [['--port', '0'], { SEED: '' }, /^accesskey-emulator: Invalid SEED="" \(empty: name fixture files, or none for an empty world\)/m],
+    [['--port', '0', '--transitions', 'nosuch.thing=immediate'], {}, /^accesskey-emulator: Invalid TRANSITIONS="nosuch\.thing" \(nosuch\.thing names no transition of the served vendors; the names are: katapult\.access_key\.provisioning, .*ionos\.accesskey\.provisioning/m],
+    [['--port', '0'], { MAX_OBJECTS_PER_NAMESPACE: '50' }, /^accesskey-emulator: Invalid MAX_OBJECTS_PER_NAMESPACE="50" \(the startup fixtures \(SEED\) hold more rows than that in one namespace/m],
   ])('%j %j: exits 2 with a message naming the setting', (args, env, message) => {
     const result = run(args, env);
     expect(result.status, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('--version prints the package version and exits 0', () => {
+    const result = run(['--version']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${PACKAGE_VERSION}\n`);
   }, 60_000);
 
   it('exits 2 naming the file when a seed fixture cannot be read', () => {
