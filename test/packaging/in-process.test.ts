@@ -85,16 +85,17 @@ describe('startEmulator()', () => {
   });
 
   it('namespace(name) gives base URLs, reset, fixtures, journal and state for one test', async () => {
-    emulator = await startEmulator({ frozenAt: FROZEN });
-    const t1 = emulator.namespace('t1');
-    expect(t1.url).toBe(`${emulator.url}/ns/t1`);
-    expect(t1.baseUrls.krutrim).toBe(`${emulator.url}/ns/t1/krutrim`);
+    const e = await startEmulator({ frozenAt: FROZEN });
+    emulator = e;
+    const t1 = e.namespace('t1');
+    expect(t1.url).toBe(`${e.url}/ns/t1`);
+    expect(t1.baseUrls.krutrim).toBe(`${e.url}/ns/t1/krutrim`);
     const auth = { authorization: 'Bearer krutrim-test-key' };
     const created = await fetch(`${t1.baseUrls.krutrim}/kos/v1/access_keys`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"key_name":"only-in-t1"}' });
     expect(created.status).toBe(201);
     const names = async (base: string) => ((await (await fetch(`${base}/kos/v1/access_keys`, { headers: auth })).json()) as Array<{ key_name: string }>).map((k) => k.key_name);
     expect(await names(t1.baseUrls.krutrim)).toContain('only-in-t1');
-    expect(await names(emulator.baseUrls.krutrim)).not.toContain('only-in-t1');
+    expect(await names(e.baseUrls.krutrim)).not.toContain('only-in-t1');
     const journal = await t1.requests({ vendor: 'krutrim' });
     expect(journal.map((e) => [e.namespace, e.method, e.operation, e.status])).toEqual([['t1', 'POST', 'createAccessKey', 201], ['t1', 'GET', 'listAccessKeys', 200]]);
     expect(journal[0]!.time).toBe(FROZEN); // the emulator clock
