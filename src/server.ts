@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -15,13 +16,23 @@ export interface RunningEmulator {
 
 export function loggerOptions(config: Config, isTty: boolean): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  const pretty = (config.logFormat ?? (isTty ? 'pretty' : 'json')) === 'pretty';
+  // pino-pretty is an optional dependency (the Docker image leaves it out): without it, JSON.
+  const pretty = (config.logFormat ?? (isTty ? 'pretty' : 'json')) === 'pretty' && prettyInstalled();
   return {
     level: config.logLevel,
     // Nothing secret is logged on purpose; these paths guard against a future mistake.
     redact: { paths: ['req.headers.authorization', 'req.headers["x-emulator-token"]', 'req.headers["x-session-token"]', '*.secret', '*.secretKey', '*.secret_key'], censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,reqId' } } } : {}),
   };
+}
+
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens the runtime, builds the apps and listens: what both the CLI and startEmulator() do. */
