@@ -55,6 +55,9 @@ describe('namespaces', () => {
     expect((await inject({ method: 'GET', url: `/ns/one/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: `/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'one' } })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: `/ns/two/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(404);
+    // Both given: the path prefix wins (README "Namespaces").
+    expect((await inject({ method: 'GET', url: `/ns/one/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'two' } })).statusCode).toBe(200);
+    expect((await inject({ method: 'GET', url: `/ns/two/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'one' } })).statusCode).toBe(404);
     expect((await inject({ method: 'GET', url: `/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(404);
     expect((await inject({ method: 'GET', url: '/ns/two/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
   });

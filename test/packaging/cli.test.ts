@@ -69,8 +69,11 @@ describe('accesskey-emulator CLI', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).on('line', (line) => {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === 'accesskey-emulator ready') resolve(entry.url!);
+          const entry = JSON.parse(line) as { msg?: string; url?: string; db?: string; fixtures?: unknown; docs?: string };
+          if (entry.msg !== 'accesskey-emulator ready') return;
+          // The ready line says which database and fixtures this run uses.
+          expect(entry).toMatchObject({ db: ':memory:', fixtures: [join(PACKAGE_ROOT, 'fixtures', 'default.json')], docs: `${entry.url}/docs` });
+          resolve(entry.url!);
         });
         child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
       });
