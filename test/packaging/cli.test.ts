@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/core/package-info.js';
+import { CHILD_TEST_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 
 /** The CLI (`npx accesskey-emulator`, src/main.ts) as a real process, run from the sources with tsx. */
 const MAIN = join(PACKAGE_ROOT, 'src', 'main.ts');
@@ -11,7 +12,7 @@ const nodeArgs = (args: string[]) => ['--import', 'tsx', MAIN, ...args];
 const cleanEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...extra });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, nodeArgs(args), { cwd: PACKAGE_ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+  return spawnChild(process.execPath, nodeArgs(args), { cwd: PACKAGE_ROOT, env: cleanEnv(env) });
 }
 
 describe('accesskey-emulator CLI', () => {
@@ -26,7 +27,7 @@ describe('accesskey-emulator CLI', () => {
       expect(row).toContain(s.help);
     }
     expect(result.stdout).toContain('--help');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it.each([
     [['--nope', '1'], {}, /^accesskey-emulator: Unknown option --nope\. Run with --help to see the options\.$/m],
@@ -48,19 +49,19 @@ describe('accesskey-emulator CLI', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(result.stdout).toBe('');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('--version prints the package version and exits 0', () => {
     const result = run(['--version']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${PACKAGE_VERSION}\n`);
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('exits 2 naming the file when a seed fixture cannot be read', () => {
     const result = run(['--seed', '/nonexistent/fixture.json', '--port', '0']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/\/nonexistent\/fixture\.json: cannot read the fixture file \(ENOENT\)/);
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('--vendors katapult,ionos serves only those vendors, and SIGTERM stops it with exit 0', async () => {
     const child = spawn(process.execPath, nodeArgs(['--vendors', 'katapult,ionos', '--port', '0', '--log-format', 'json']), { cwd: PACKAGE_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,5 +108,5 @@ describe('accesskey-emulator CLI', () => {
       child.kill('SIGTERM');
       expect(await exited, stderr).toBe(0);
     }
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });
