@@ -5,6 +5,7 @@ import type { FaultRule, FaultRuleInput } from './core/faults.js';
 import type { JournalEntry, JournalFilter } from './core/journal.js';
 import type { ResetScope } from './core/namespaces.js';
 import { CONTROL_TOKEN_HEADER } from './http/request-context.js';
+import { loggerOptions, startServer } from './server.js';
 
 export { buildApp } from './app.js';
 export { createRuntime } from './runtime.js';
@@ -98,8 +99,6 @@ export async function startEmulator<V extends VendorId = VendorId>(options: Star
     clock.set(new Date(frozenAt).getTime());
     clock.freeze();
   }
-  // Loaded here, not at import: importing the package stays cheap.
-  const { loggerOptions, startServer } = await import('./server.js');
   // Logs are off unless asked for (LOG_LEVEL / logLevel), then JSON unless LOG_FORMAT says pretty.
   const running = await startServer(config, { clock, logger: loggerOptions(config, false) });
   const { url } = running;

@@ -41,8 +41,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * - Fastify's wildcard `{*}` becomes `{path}` (with its parameter), which `redocly lint` accepts;
  * - zod's `±Number.MAX_SAFE_INTEGER` bounds of a plain integer are dropped (Swagger UI shows them as the example);
  * - `<name>` in descriptions is escaped, or Markdown renderers swallow it as an HTML tag;
- * - a response schema used more than once (every vendor's error body) moves to `components.schemas`
- *   and is referred to with `$ref`.
+ * - a response schema used more than once (every vendor's error body) moves to `components.schemas`,
+ *   and an error response repeated on many operations to `components.responses`, both referred to with `$ref`.
  */
 export function tidyOpenApi(doc: OpenApiDocument): OpenApiDocument {
   const paths: Record<string, Json> = {};
