@@ -13,6 +13,11 @@ const packageSmoke = process.env.PACKAGE_SMOKE
   ? [{ extends: true as const, test: { name: 'package-smoke', include: ['test/packaging/package.smoke.ts'] } }]
   : [];
 
+// The fast loop (`npm run test:unit`): core, vendors, control plane, the layout rules and the test helpers,
+// all in-process (app.inject, or a socket on port 0) — no child processes, packaging or benchmarks.
+// `npm test` runs it and the rest ('tests'); a new test file outside these folders lands in 'tests'.
+const UNIT = ['test/core/**/*.test.ts', 'test/vendors/**/*.test.ts', 'test/helpers/**/*.test.ts', 'test/control-plane.test.ts', 'test/architecture.test.ts'];
+
 export default defineConfig({
   cacheDir: '.tmp/vite',
   test: {
@@ -26,7 +31,8 @@ export default defineConfig({
     globalSetup: ['test/conformance/global-setup.ts'],
     setupFiles: ['test/conformance/record-responses.ts'],
     projects: [
-      { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: ['test/coverage-matrix.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [...UNIT, 'test/coverage-matrix.test.ts'] } },
       // Runs after every other test file (groupOrder), reading what they recorded: docs/coverage.md must be current.
       { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
       ...containerSmoke,

@@ -1,7 +1,9 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { controlPlane } from './control/routes.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { docsRoutes, ZOD_COMPILERS } from './http/docs.js';
+import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
 import type { Runtime } from './runtime.js';
@@ -17,12 +19,15 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   const mounted = options.rootVendor !== undefined
     ? runtime.vendors.filter((v) => v.id === options.rootVendor).map((v) => ({ vendor: v, mount: '' }))
     : runtime.vendors.map((v) => ({ vendor: v, mount: v.mount }));
+  const mountOf = (path: string) => mounted.find(({ mount }) => mount === '' || path === mount || path.startsWith(`${mount}/`));
+  const { config } = runtime;
+  const headersTimeout = Math.min(config.headersTimeout, config.requestTimeout);
   const app = Fastify({
     // Malformed URLs and over-long parameters fail before routing: answer them in the vendor's envelope.
     frameworkErrors: (err, request, anyReply) => {
       const reply = anyReply as unknown as FastifyReply;
       const path = request.url.split('?')[0] ?? '/';
-      const owner = mounted.find(({ mount }) => mount === '' || path === mount || path.startsWith(`${mount}/`));
+      const owner = mountOf(path);
       if (!owner) return reply.code(400).send({ error: { code: 'bad_request', message: err.message } });
       const vendorErr = owner.vendor.errors.fromProblem({ kind: 'validation', status: 400, message: `Invalid URL: ${err.message}`, method: request.method, path: path.slice(owner.mount.length) || '/' });
       const rendered = owner.vendor.errors.render(vendorErr);
@@ -31,7 +36,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     logger: options.logger ?? false,
     // One log line per request, written by the vendor plugin's onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: runtime.config.bodyLimit,
+    // Malformed HTTP (a huge head, bad chunking, a timed-out request) is answered in JSON, in the vendor's envelope.
+    clientErrorHandler: clientErrorHandler(mountOf),
+    bodyLimit: config.bodyLimit,
+    // A request (head and body) must arrive within REQUEST_TIMEOUT, its head within HEADERS_TIMEOUT; Node
+    // checks its connections this often (its default, 30 s, would outlast a short timeout).
+    requestTimeout: config.requestTimeout,
+    http: { requestTimeout: config.requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((headersTimeout || 120_000) / 4))) },
     rewriteUrl: rewriteNamespaceUrl,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -43,6 +54,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   closeConnectionsWhenClosing(app);
+  limitJsonDepth(app);
 
   if (options.rootVendor !== undefined) {
     const vendor = runtime.vendors.find((v) => v.id === options.rootVendor);

@@ -4,15 +4,24 @@ import { DURATION_HELP, parseDuration } from './core/duration.js';
 import { parsePolicyAssignments, POLICY_HELP, type TransitionPolicy } from './core/transitions.js';
 import { PACKAGE_ROOT } from './core/package-info.js';
 import { parseRateLimits, type RateLimitSetting } from './core/rate-limit.js';
+import { VENDOR_IDS, type VendorId } from './vendors/index.js';
 
 /**
  * Every setting, parsed once (DESIGN.md §4). Each has an environment variable and a CLI flag twin;
  * a bad value stops start-up with a message naming the variable and what is allowed.
  */
-export const VENDOR_IDS = ['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim'] as const;
-export type VendorId = (typeof VENDOR_IDS)[number];
+
+// The vendor ids come from the registry (src/vendors/index.ts), the one list of vendors.
+export { VENDOR_IDS, type VendorId };
 
 export const DEFAULT_FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'default.json');
+
+/**
+ * The largest request body any setting may allow: a JSON body is collected as one string, and V8's
+ * strings stop at ~512 MiB (`buffer.constants.MAX_STRING_LENGTH`; past it Node throws
+ * ERR_STRING_TOO_LONG mid-request), so half of that leaves room for parsing it.
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -40,6 +49,12 @@ const integer = (min: number, max: number) => (text: string): number => {
 const duration = (text: string): number => {
   const ms = parseDuration(/^\d+$/.test(text.trim()) ? Number(text) : text);
   if (ms === undefined) throw new Error('not a duration');
+  return ms;
+};
+
+const boundedDuration = (min: number, max: number) => (text: string): number => {
+  const ms = duration(text);
+  if (ms < min || ms > max) throw new Error('out of range');
   return ms;
 };
 
@@ -88,7 +103,15 @@ export const SETTINGS = {
   vendors: setting({ env: 'VENDORS', flag: '--vendors', help: 'serve only these vendors (comma-separated)', allowed: VENDOR_IDS.join(', '), default: VENDOR_IDS.join(','), parse: vendorList }),
   idSeed: setting({ env: 'ID_SEED', flag: '--id-seed', help: 'makes generated ids and secrets deterministic', allowed: 'any string', default: undefined, parse: (t) => t }),
   journalSize: setting({ env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'request journal capacity (ring buffer; 0 disables)', allowed: 'an integer 0–10000000', default: '10000', parse: integer(0, 10_000_000) }),
-  bodyLimit: setting({ env: 'BODY_LIMIT', flag: '--body-limit', help: 'largest request body in bytes', allowed: 'an integer 1024–1073741824', default: '1048576', parse: integer(1024, 1_073_741_824) }),
+  bodyLimit: setting({ env: 'BODY_LIMIT', flag: '--body-limit', help: 'largest request body in bytes', allowed: `an integer 1024–${MAX_BODY_BYTES}`, default: '1048576', parse: integer(1024, MAX_BODY_BYTES) }),
+  requestTimeout: setting({
+    env: 'REQUEST_TIMEOUT', flag: '--request-timeout', help: 'most time a client may take to send a whole request, head and body (a stalled upload is cut with 408)',
+    allowed: `a duration from 100ms to 24h (${DURATION_HELP})`, default: '5m', parse: boundedDuration(100, 86_400_000),
+  }),
+  headersTimeout: setting({
+    env: 'HEADERS_TIMEOUT', flag: '--headers-timeout', help: 'most time a client may take to send the request head (at most REQUEST_TIMEOUT; then 408)',
+    allowed: `a duration from 100ms to 24h (${DURATION_HELP})`, default: '1m', parse: boundedDuration(100, 86_400_000),
+  }),
   maxNamespaces: setting({ env: 'MAX_NAMESPACES', flag: '--max-namespaces', help: 'most namespaces that may exist at once', allowed: 'an integer 1–1000000', default: '10000', parse: integer(1, 1_000_000) }),
   maxObjectsPerNamespace: setting({ env: 'MAX_OBJECTS_PER_NAMESPACE', flag: '--max-objects-per-namespace', help: 'most rows (keys, buckets, sessions, objects, …) one namespace may hold', allowed: 'an integer 1–100000000', default: '2000000', parse: integer(1, 100_000_000) }),
   ionosKeyLimit: setting({ env: 'IONOS_KEY_LIMIT', flag: '--ionos-key-limit', help: 'IONOS access keys per user', allowed: 'an integer 1–100000', default: '5', parse: integer(1, 100_000) }),

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_FIXTURE, loadConfig, VENDOR_IDS, type Config, type VendorId } from './config.js';
 import { EmulatorClock } from './core/clock.js';
-import type { FaultRule, FaultRuleInput } from './core/faults.js';
+import type { z } from 'zod';
+import type { FaultRule, faultRuleInput } from './core/faults.js';
 import type { JournalEntry, JournalFilter } from './core/journal.js';
 import type { ResetScope } from './core/namespaces.js';
 import { CONTROL_TOKEN_HEADER } from './http/request-context.js';
@@ -11,7 +12,9 @@ export { buildApp } from './app.js';
 export { createRuntime } from './runtime.js';
 export { ConfigError, DEFAULT_FIXTURE, loadConfig, VENDOR_IDS, type Config, type VendorId } from './config.js';
 export { EmulatorClock } from './core/clock.js';
-export type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter, ResetScope };
+export type { FaultRule, JournalEntry, JournalFilter, ResetScope };
+/** A fault rule as `POST /_emulator/faults` takes it. */
+export type FaultRuleInput = z.input<typeof faultRuleInput>;
 
 export interface StartOptions<V extends VendorId = VendorId> extends Partial<Omit<Config, 'port' | 'vendors'>> {
   /** Default 0: a free port. */
@@ -96,8 +99,10 @@ export async function startEmulator<V extends VendorId = VendorId>(options: Star
   const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
-    clock.set(new Date(frozenAt).getTime());
+    // Frozen first, then set: set() on a running clock keeps an offset, and the millisecond that may
+    // pass before freeze() would then be frozen in too.
     clock.freeze();
+    clock.set(new Date(frozenAt).getTime());
   }
   // Logs are off unless asked for (LOG_LEVEL / logLevel), then JSON unless LOG_FORMAT says pretty.
   const running = await startServer(config, { clock, logger: loggerOptions(config, false) });

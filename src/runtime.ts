@@ -13,7 +13,7 @@ import { RateLimiter } from './core/rate-limit.js';
 import { Transitions, type TransitionSpec } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
 import { openDatabase } from './db/open.js';
-import { selectVendors } from './vendors/index.js';
+import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
 /**
  * The shared services of one emulator: one database, one clock, one set of namespaces, faults,
@@ -57,7 +57,8 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const vendors = options.vendors ?? selectVendors(config.vendors);
   const specs = vendors.flatMap((v) => v.transitions);
   checkTransitionNames(config, specs);
-  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors)) ?? config.seed.map((path) => readFixtureFile(path, vendors));
+  const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
+    ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
   const db = options.db ?? openConfiguredDatabase(config.dbPath);
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);

@@ -1,18 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InjectOptions } from 'fastify';
-import { buildTestApp, TEST_EPOCH, type TestApp } from './helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildTestApp, TEST_EPOCH } from './helpers/build-app.js';
 import { TOY_FIXTURE, toyDatabase, toyVendor } from './helpers/toy-vendor.js';
+import { useTestApp } from './helpers/use-test-app.js';
 
-let t: TestApp;
+// One app for the file; each test starts from a freshly seeded emulator (the state dump, reset and the
+// journal are looked at whole). Tests that need other settings build their own app (withApp).
+const t = useTestApp({ vendors: [toyVendor], db: toyDatabase(), fixtures: [TOY_FIXTURE], fresh: 'world' });
 const auth = { authorization: 'Bearer toy-token' };
 const build = (env: Record<string, string> = {}) => buildTestApp({ vendors: [toyVendor], db: toyDatabase(), fixtures: [TOY_FIXTURE], env });
 
-beforeEach(async () => {
-  t = await build();
-});
-afterEach(() => t.close());
+/** Runs `use` against an app of its own, built with these settings, and closes it. */
+async function withApp(env: Record<string, string>, use: (inject: (opts: InjectOptions) => Promise<LightMyRequestResponse>) => Promise<void>): Promise<void> {
+  const own = await build(env);
+  try {
+    await use((opts) => own.app.inject(opts));
+  } finally {
+    await own.close();
+  }
+}
 
-const inject = (opts: InjectOptions) => t.app.inject(opts);
+const inject = (opts: InjectOptions) => t.inject(opts);
 
 describe('health and openapi', () => {
   it('reports ok with the vendors and version', async () => {
@@ -69,12 +77,12 @@ describe('namespaces', () => {
   });
 
   it('stops creating namespaces at MAX_NAMESPACES with a clear error', async () => {
-    await t.close();
-    t = await build({ MAX_NAMESPACES: '2' });
-    expect((await inject({ method: 'GET', url: '/ns/a/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
-    const refused = await inject({ method: 'GET', url: '/ns/b/toy/v1/items/item_seeded', headers: auth });
-    expect(refused.statusCode).toBe(503);
-    expect(refused.json().fault.message).toMatch(/MAX_NAMESPACES/);
+    await withApp({ MAX_NAMESPACES: '2' }, async (inject) => {
+      expect((await inject({ method: 'GET', url: '/ns/a/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
+      const refused = await inject({ method: 'GET', url: '/ns/b/toy/v1/items/item_seeded', headers: auth });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().fault.message).toMatch(/MAX_NAMESPACES/);
+    });
   });
 });
 
@@ -146,9 +154,9 @@ describe('clock and transitions', () => {
   });
 
   it('takes TRANSITIONS from the configuration', async () => {
-    await t.close();
-    t = await build({ TRANSITIONS: 'immediate' });
-    expect((await inject({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: auth })).json().state).toBe('ready');
+    await withApp({ TRANSITIONS: 'immediate' }, async (inject) => {
+      expect((await inject({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: auth })).json().state).toBe('ready');
+    });
   });
 });
 
@@ -217,11 +225,8 @@ describe('delays', () => {
 });
 
 describe('fault rules with names no vendor knows', () => {
-  let real: TestApp;
-  beforeEach(async () => {
-    real = await buildTestApp();
-  });
-  afterEach(() => real.close());
+  // The real vendors (their codes and operation ids); each test in a namespace of its own, rules put back.
+  const real = useTestApp();
   const post = async (payload: object) => real.app.inject({ method: 'POST', url: '/_emulator/faults', payload });
 
   it.each([
@@ -260,9 +265,9 @@ describe('rate limits', () => {
   });
 
   it('RATE_LIMITS overrides a credential limit, and off turns limiting off', async () => {
-    await t.close();
-    t = await build({ RATE_LIMITS: 'off' });
-    for (let i = 0; i < 8; i++) expect((await inject({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
+    await withApp({ RATE_LIMITS: 'off' }, async (inject) => {
+      for (let i = 0; i < 8; i++) expect((await inject({ method: 'GET', url: '/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
+    });
   });
 });
 
@@ -307,49 +312,49 @@ describe('journal', () => {
 
 describe('CONTROL_TOKEN', () => {
   it('protects every control route when set', async () => {
-    await t.close();
-    t = await build({ CONTROL_TOKEN: 'sesame' });
-    for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures']] as const) {
-      const res = await inject({ method, url, headers: { 'x-emulator-token': 'wrong' } });
-      expect(res.statusCode, url).toBe(401);
-      expect(res.json().error.code).toBe('unauthorized');
-    }
-    expect((await inject({ method: 'GET', url: '/_emulator/health', headers: { 'x-emulator-token': 'sesame' } })).statusCode).toBe(200);
+    await withApp({ CONTROL_TOKEN: 'sesame' }, async (inject) => {
+      for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures']] as const) {
+        const res = await inject({ method, url, headers: { 'x-emulator-token': 'wrong' } });
+        expect(res.statusCode, url).toBe(401);
+        expect(res.json().error.code).toBe('unauthorized');
+      }
+      expect((await inject({ method: 'GET', url: '/_emulator/health', headers: { 'x-emulator-token': 'sesame' } })).statusCode).toBe(200);
+    });
   });
 
   it('leaves the OpenAPI documents, Swagger UI and GET / open: they hold no state, and Swagger UI cannot send the token', async () => {
-    await t.close();
-    t = await build({ CONTROL_TOKEN: 'sesame' });
-    const doc = await inject({ method: 'GET', url: '/_emulator/openapi/toy.json' });
-    expect(doc.statusCode).toBe(200);
-    expect(doc.json().servers[0].url).toBe('/toy/v1');
-    const ui = await inject({ method: 'GET', url: '/docs/' });
-    expect(ui.statusCode).toBe(200);
-    expect(ui.headers['content-type']).toMatch(/text\/html/);
-    const initializer = await inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
-    expect(initializer.statusCode).toBe(200);
-    expect(initializer.body).toContain('/_emulator/openapi/toy.json');
-    expect((await inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    await withApp({ CONTROL_TOKEN: 'sesame' }, async (inject) => {
+      const doc = await inject({ method: 'GET', url: '/_emulator/openapi/toy.json' });
+      expect(doc.statusCode).toBe(200);
+      expect(doc.json().servers[0].url).toBe('/toy/v1');
+      const ui = await inject({ method: 'GET', url: '/docs/' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.headers['content-type']).toMatch(/text\/html/);
+      const initializer = await inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+      expect(initializer.statusCode).toBe(200);
+      expect(initializer.body).toContain('/_emulator/openapi/toy.json');
+      expect((await inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    });
   });
 });
 
 describe('MAX_OBJECTS_PER_NAMESPACE', () => {
   it('refuses the create that would pass the bound, in the vendor envelope, writing nothing; other namespaces are unaffected', async () => {
-    await t.close();
-    t = await build({ MAX_OBJECTS_PER_NAMESPACE: '3' });
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: `n${i}` } })).statusCode);
-    expect(statuses).toEqual([201, 201, 503]);
-    const full = await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'more' } });
-    expect(full.json().fault.message).toMatch(/MAX_OBJECTS_PER_NAMESPACE/);
-    expect((await inject({ method: 'GET', url: '/_emulator/state?namespace=default' })).json().namespaces.default.toy.toy_items).toHaveLength(3);
-    expect((await inject({ method: 'POST', url: '/ns/other/toy/v1/items', headers: auth, payload: { name: 'x' } })).statusCode).toBe(201);
-    const fixture = await inject({ method: 'POST', url: '/_emulator/fixtures', payload: { toy: { items: [{ id: 'item_z', name: 'z', secret: 's' }] } } });
-    expect(fixture.statusCode).toBe(507);
-    expect(fixture.json().error.code).toBe('namespace_full');
-    // A reset frees the room again.
-    await inject({ method: 'POST', url: '/_emulator/reset?namespace=default' });
-    expect((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'again' } })).statusCode).toBe(201);
+    await withApp({ MAX_OBJECTS_PER_NAMESPACE: '3' }, async (inject) => {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: `n${i}` } })).statusCode);
+      expect(statuses).toEqual([201, 201, 503]);
+      const full = await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'more' } });
+      expect(full.json().fault.message).toMatch(/MAX_OBJECTS_PER_NAMESPACE/);
+      expect((await inject({ method: 'GET', url: '/_emulator/state?namespace=default' })).json().namespaces.default.toy.toy_items).toHaveLength(3);
+      expect((await inject({ method: 'POST', url: '/ns/other/toy/v1/items', headers: auth, payload: { name: 'x' } })).statusCode).toBe(201);
+      const fixture = await inject({ method: 'POST', url: '/_emulator/fixtures', payload: { toy: { items: [{ id: 'item_z', name: 'z', secret: 's' }] } } });
+      expect(fixture.statusCode).toBe(507);
+      expect(fixture.json().error.code).toBe('namespace_full');
+      // A reset frees the room again.
+      await inject({ method: 'POST', url: '/_emulator/reset?namespace=default' });
+      expect((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: 'again' } })).statusCode).toBe(201);
+    });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { MAX_BODY_BYTES } from '../config.js';
+import { ClockRangeError, parseIsoInstant } from '../core/clock.js';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
 import { faultRuleInput } from '../core/faults.js';
 import { FixtureError, parseFixtureDocument } from '../core/fixtures.js';
@@ -8,8 +10,13 @@ import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { crossSiteRefusal } from '../http/cross-site.js';
+import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
+import { VENDOR_IDS } from '../vendors/index.js';
+
+const FIXTURE_BODY_LIMIT = MAX_BODY_BYTES;
 
 /** Control-plane errors: `{"error":{"code","message"}}`. */
 class ControlError extends Error {
@@ -69,13 +76,22 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
       route.schema = { ...(route.schema ?? {}), hide: true };
     });
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
+      const refused = crossSiteRefusal(request);
+      if (refused) return done(new ControlError(refused.status, refused.code, refused.message));
       const expected = runtime.config.controlToken;
-      if (expected === undefined) return;
+      if (expected === undefined) return done();
       const given = request.headers[CONTROL_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, expected)) {
-        throw new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`);
+        return done(new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`));
       }
+      done();
+    });
+
+    // The input limits every vendor route has (core/input.ts): nesting depth, well-formed Unicode.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const found = requestInputProblem(request);
+      done(found ? new ControlError(400, 'invalid_request', describeInputProblem(found)) : undefined);
     });
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
@@ -84,7 +100,9 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
         err instanceof ControlError ? err
         : err instanceof NamespaceLimitError ? new ControlError(503, 'namespace_limit', err.message)
         : isNamespaceFull(err) ? new ControlError(507, 'namespace_full', 'The namespace would hold more objects than MAX_OBJECTS_PER_NAMESPACE allows; nothing was loaded')
-        : e.statusCode === 413 ? new ControlError(413, 'body_too_large', 'Request body is too large')
+        : e.statusCode === 413 ? new ControlError(413, 'body_too_large', request.routeOptions.url === '/_emulator/fixtures'
+          ? `The fixture document is larger than ${FIXTURE_BODY_LIMIT} bytes, the most POST /_emulator/fixtures accepts: split it into several documents, or load it at start-up with SEED`
+          : `The request body is larger than BODY_LIMIT (${runtime.config.bodyLimit} bytes)`)
         : e.statusCode !== undefined && e.statusCode < 500 ? new ControlError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
         : new ControlError(500, 'internal_error', 'Internal error');
       if (control.status >= 500 && !(err instanceof ControlError)) request.log.error({ err }, 'control plane error');
@@ -107,11 +125,12 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
       return reply.code(204).send();
     });
 
-    app.post('/fixtures', { bodyLimit: 1024 * 1024 * 1024 }, async (request) => {
+    // Fixture documents may be larger than BODY_LIMIT, up to what Node can hold (config.ts MAX_BODY_BYTES).
+    app.post('/fixtures', { bodyLimit: FIXTURE_BODY_LIMIT }, async (request) => {
       const { namespace = DEFAULT_NAMESPACE } = scope(request.query);
       let doc;
       try {
-        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors);
+        doc = parseFixtureDocument(request.body, 'request body', runtime.vendors, VENDOR_IDS);
       } catch (err) {
         if (err instanceof FixtureError) throw new ControlError(400, 'invalid_fixture', err.message);
         throw err;
@@ -136,21 +155,18 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
         request.body,
         'body',
       );
-      const { clock } = runtime;
-      if (body.reset) clock.reset();
-      if (body.set !== undefined) {
-        const at = Date.parse(body.set);
-        if (Number.isNaN(at)) throw new ControlError(400, 'invalid_request', `set: "${body.set}" is not an ISO-8601 time`);
-        clock.set(at);
+      // Everything is checked first, then applied as one change: a refused call leaves the clock as it was.
+      const setMs = body.set === undefined ? undefined : parseIsoInstant(body.set);
+      if (body.set !== undefined && setMs === undefined) throw new ControlError(400, 'invalid_request', `set: "${body.set.slice(0, 64)}" is not an ISO-8601 time of a real calendar day (e.g. 2026-01-01T00:00:00Z)`);
+      const advanceMs = body.advance === undefined ? undefined : parseDuration(body.advance);
+      if (body.advance !== undefined && advanceMs === undefined) throw new ControlError(400, 'invalid_request', `advance: "${String(body.advance).slice(0, 64)}" is not a duration (${DURATION_HELP})`);
+      try {
+        runtime.clock.adjust({ reset: body.reset === true, setMs, advanceMs, freeze: body.freeze });
+      } catch (err) {
+        if (err instanceof ClockRangeError) throw new ControlError(400, 'invalid_request', err.message);
+        throw err;
       }
-      if (body.advance !== undefined) {
-        const ms = parseDuration(body.advance);
-        if (ms === undefined) throw new ControlError(400, 'invalid_request', `advance: "${body.advance}" is not a duration (${DURATION_HELP})`);
-        clock.advance(ms);
-      }
-      if (body.freeze === true) clock.freeze();
-      if (body.freeze === false) clock.unfreeze();
-      return clock.state();
+      return runtime.clock.state();
     });
 
     app.get('/transitions', async () => ({ transitions: runtime.transitions.list() }));

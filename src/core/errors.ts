@@ -1,3 +1,4 @@
+import { INPUT_LIMIT_CODE } from './input.js';
 import { isNamespaceFull } from './object-limit.js';
 
 /**
@@ -45,6 +46,16 @@ export interface CatalogueEntry {
   message: string;
 }
 
+/** What a thrown catalogue error carries beyond its code; every part is optional. */
+export interface ErrorOptions {
+  /** Vendor-specific detail the vendor's `render` places in its envelope. */
+  detail?: unknown;
+  /** Replaces the catalogue's default message for the code. */
+  message?: string;
+  /** Extra response headers (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+}
+
 /**
  * A vendor's error catalogue: code → status and default message, plus the code that stands for a
  * bare HTTP status (for `x-emulator-fault: 503` and framework errors).
@@ -67,9 +78,9 @@ export class ErrorCatalogue<Code extends string> {
     return this.entries[code];
   }
 
-  error(code: Code, detail?: unknown, message?: string, headers?: Record<string, string>): VendorError {
+  error(code: Code, options: ErrorOptions = {}): VendorError {
     const entry = this.entries[code];
-    return new VendorError(entry.status, code, message ?? entry.message, detail, headers);
+    return new VendorError(entry.status, code, options.message ?? entry.message, options.detail, options.headers);
   }
 
   /** The error for an HTTP status, from the status table or the first catalogue code with that status. */
@@ -99,6 +110,10 @@ export function classifyFrameworkError(err: unknown, method: string, path: strin
     (err instanceof SyntaxError && e.statusCode === 400)
   ) {
     return { ...base, kind: 'invalid_json', status: 400, message: e.message ?? 'Invalid JSON body' };
+  }
+  if (e?.code === INPUT_LIMIT_CODE) {
+    // A body past an input limit (http/json-depth.ts), refused while it streamed in.
+    return { ...base, kind: 'validation', status: 400, message: e.message ?? 'Invalid request body', issues: [{ path: ['body'], message: e.message ?? 'invalid' }] };
   }
   if (e?.code === 'FST_ERR_VALIDATION' || Array.isArray(e?.validation)) {
     const issues = (Array.isArray(e.validation) ? e.validation : []).map((issue: any) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileGlob, MAX_GLOB_LENGTH, type PathGlob } from './glob.js';
 
 /**
  * Fault rules: "fail twice, then succeed" without code. A rule matches requests by vendor, method,
@@ -10,8 +11,8 @@ export const faultRuleInput = z
     vendor: z.string().optional(),
     namespace: z.string().optional(),
     method: z.string().transform((m) => m.toUpperCase()).optional(),
-    /** Glob over the path after the vendor mount: `*` matches within a segment, `**` across segments. */
-    path: z.string().optional(),
+    /** Glob over the path after the vendor mount: `*` matches within a segment, `**` across segments (core/glob.ts). */
+    path: z.string().max(MAX_GLOB_LENGTH).optional(),
     operation: z.string().optional(),
     error: z.union([z.string().min(1), z.number().int().min(400).max(599)]).transform(String).optional(),
     outcome: z.string().min(1).optional(),
@@ -26,8 +27,6 @@ export const faultRuleInput = z
   .refine((r) => r.error !== undefined || r.outcome !== undefined || r.delayMs !== undefined, {
     message: 'a rule needs at least one of error, outcome, delayMs',
   });
-
-export type FaultRuleInput = z.input<typeof faultRuleInput>;
 
 export interface FaultRule extends z.output<typeof faultRuleInput> {
   id: string;
@@ -52,25 +51,20 @@ export interface FaultEffect {
   delayMs?: number;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`);
-}
-
 export class FaultRules {
-  private rules: Array<FaultRule & { pathRe?: RegExp }> = [];
+  private rules: Array<FaultRule & { pathGlob?: PathGlob }> = [];
   private nextId = 1;
 
   constructor(private readonly random: () => number) {}
 
   add(input: z.output<typeof faultRuleInput>): FaultRule {
     const rule = { ...input, id: `fault_${this.nextId++}`, matched: 0, fired: 0 };
-    this.rules.push({ ...rule, ...(input.path ? { pathRe: globToRegExp(input.path) } : {}) });
+    this.rules.push({ ...rule, ...(input.path ? { pathGlob: compileGlob(input.path) } : {}) });
     return rule;
   }
 
   list(): FaultRule[] {
-    return this.rules.map(({ pathRe: _pathRe, ...rule }) => rule);
+    return this.rules.map(({ pathGlob: _pathGlob, ...rule }) => rule);
   }
 
   remove(id?: string): boolean {
@@ -92,7 +86,7 @@ export class FaultRules {
       if (rule.namespace !== undefined && rule.namespace !== req.namespace) continue;
       if (rule.method !== undefined && rule.method !== req.method) continue;
       if (rule.operation !== undefined && rule.operation !== req.operation) continue;
-      if (rule.pathRe && !rule.pathRe.test(req.path)) continue;
+      if (rule.pathGlob && !rule.pathGlob.test(req.path)) continue;
       rule.matched++;
       if (rule.matched <= rule.after) continue;
       if (rule.times !== undefined && rule.fired >= rule.times) continue;

@@ -28,11 +28,15 @@ function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('');
 }
 
-/** Validates a parsed document; `source` names it in errors (a file path, or "request body"). */
-export function parseFixtureDocument(value: unknown, source: string, vendors: readonly VendorDefinition[]): FixtureDocument {
-  // Sections for vendors not served are accepted and ignored, so one fixture file serves any --vendors.
+/**
+ * Validates a parsed document; `source` names it in errors (a file path, or "request body").
+ * `knownSections` are the vendor ids a document may name (the registry's): a section for one that is
+ * not served is accepted and ignored, so one fixture file serves any --vendors.
+ */
+export function parseFixtureDocument(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {
   const served = new Set(vendors.map((v) => v.id));
-  const knownElsewhere = (key: string) => !served.has(key) && typeof value === 'object' && value !== null && KNOWN_SECTIONS.has(key);
+  const known = new Set(knownSections);
+  const knownElsewhere = (key: string) => !served.has(key) && typeof value === 'object' && value !== null && known.has(key);
   const input = typeof value === 'object' && value !== null && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value).filter(([k]) => !knownElsewhere(k)))
     : value;
@@ -45,10 +49,7 @@ export function parseFixtureDocument(value: unknown, source: string, vendors: re
   return result.data as FixtureDocument;
 }
 
-/** Every vendor id a fixture may name; set by the registry so documents stay portable across --vendors. */
-export const KNOWN_SECTIONS = new Set<string>();
-
-export function readFixtureFile(path: string, vendors: readonly VendorDefinition[]): FixtureDocument {
+export function readFixtureFile(path: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -61,5 +62,5 @@ export function readFixtureFile(path: string, vendors: readonly VendorDefinition
   } catch (err) {
     throw new FixtureError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  return parseFixtureDocument(value, path, vendors);
+  return parseFixtureDocument(value, path, vendors, knownSections);
 }

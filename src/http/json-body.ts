@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
+const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** `application/json` or any `application/*+json`, with or without parameters. */
+export const isJsonType = (contentType: string | undefined): boolean => contentType !== undefined && JSON_TYPE.test(contentType);
+
 /**
  * The JSON body parser every vendor starts with: Fastify's own (prototype-poisoning keys refused), except
  * that an empty body sent with `Content-Type: application/json` is no body at all. Generated SDK clients

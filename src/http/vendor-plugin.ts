@@ -3,7 +3,9 @@ import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } f
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
 import type { VendorDefinition } from '../core/vendor.js';
 import type { Runtime } from '../runtime.js';
+import { describeInputProblem, requestInputProblem } from './input-guard.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
+import { literalSegments, maskUnroutedPath } from './unrouted-path.js';
 import { DELAY_HEADER, FAULT_HEADER, NAMESPACE_HEADER } from './request-context.js';
 
 const MAX_HEADER_DELAY_MS = 60_000;
@@ -14,8 +16,8 @@ function vendorPath(request: FastifyRequest, mount: string): string {
   return path.startsWith(mount) ? path.slice(mount.length) || '/' : path;
 }
 
-function problem(kind: ProblemKind, status: number, message: string, request: FastifyRequest, mount: string): Problem {
-  return { kind, status, message, method: request.method, path: vendorPath(request, mount) };
+function problem(kind: ProblemKind, status: number, message: string, request: FastifyRequest, mount: string, issues?: Problem['issues']): Problem {
+  return { kind, status, message, method: request.method, path: vendorPath(request, mount), ...(issues ? { issues } : {}) };
 }
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
@@ -43,6 +45,12 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
     };
 
     app.decorateRequest('emulator', null as never);
+
+    // The literal segments of this vendor's routes: what an unrouted path may show as sent.
+    const knownSegments = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      for (const segment of literalSegments(route.url.slice(mount.length))) knownSegments.add(segment);
+    });
 
     // Callback-style hooks: no promise per hook per request. A throw inside one reaches the error handler as before.
     app.addHook('onRequest', (request, _reply, done) => {
@@ -93,10 +101,21 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       }, delayMs);
     });
 
+    // Input limits (core/input.ts), for every route of every vendor, before its schemas and handler.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const found = requestInputProblem(request);
+      if (!found) return done();
+      const message = describeInputProblem(found);
+      done(errors.fromProblem(problem('validation', 400, `Invalid request: ${message}`, request, mount, [{ path: found.path, message: found.message }])));
+    });
+
     app.addHook('onResponse', (request, reply, done) => {
       const context = request.emulator;
       const route = request.routeOptions;
-      const path = route.config?.sensitivePath ? (route.url ?? '').slice(mount.length) : vendorPath(request, mount);
+      // A token-bearing route shows its pattern; a path no route takes, its credential-like segments masked.
+      const path = route.config?.sensitivePath ? (route.url ?? '').slice(mount.length)
+        : request.is404 ? maskUnroutedPath(vendorPath(request, mount), knownSegments)
+        : vendorPath(request, mount);
       const entry = {
         time: new Date(runtime.clock.now()).toISOString(),
         namespace: context?.namespace ?? DEFAULT_NAMESPACE,

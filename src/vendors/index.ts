@@ -1,5 +1,3 @@
-import type { VendorId } from '../config.js';
-import { KNOWN_SECTIONS } from '../core/fixtures.js';
 import type { VendorDefinition } from '../core/vendor.js';
 import { exoscale } from './exoscale/index.js';
 import { ibm } from './ibm/index.js';
@@ -7,10 +5,15 @@ import { ionos } from './ionos/index.js';
 import { katapult } from './katapult/index.js';
 import { krutrim } from './krutrim/index.js';
 
-/** The registry: the only list of vendors. */
-export const VENDORS: Record<VendorId, VendorDefinition<any>> = { katapult, ionos, exoscale, ibm, krutrim };
+const registry = { katapult, ionos, exoscale, ibm, krutrim };
 
-for (const id of Object.keys(VENDORS)) KNOWN_SECTIONS.add(id);
+export type VendorId = keyof typeof registry;
+
+/** The registry: the only list of vendors. Each key is that vendor's `id`. */
+export const VENDORS: Record<VendorId, VendorDefinition<any>> = registry;
+
+/** Every vendor id, in the registry's order (config's `VENDORS` default, help texts, fixture sections). */
+export const VENDOR_IDS = Object.keys(registry) as readonly VendorId[];
 
 export function selectVendors(ids: readonly VendorId[]): VendorDefinition[] {
   return ids.map((id) => VENDORS[id]);

@@ -63,6 +63,38 @@ conformanceSuite('krutrim', [
     },
   },
   {
+    name: 'policies: create → attach (documented path, {policyKRNs}) → detach ({kcid, policyKRNs}) → detach again 422 → unknown policy 404',
+    run: async (s) => {
+      const created = await s.t.app.inject({ method: 'POST', url: '/krutrim/internal/kos/v1/policy', headers: HEADERS, payload: { name: 'conformance-policy', statements: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['*'] }], conditions: {} } });
+      expect(created.statusCode).toBe(201);
+      const policyKRN = created.json().policyKRN as string;
+      const attached = await s.call('attach', 'POST /internal/kos/v1/policy/attach', { path: '/internal/kos/v1/policy/attach', headers: HEADERS, payload: { policyKRNs: [policyKRN] } });
+      expect(attached.statusCode).toBe(200);
+      expect(attached.data).toMatchObject({ policyKRN, attachedTo: ['8f0c6a1e-4b7d-4c2a-9e55-000000000001'] });
+      const detach = { kcid: '8f0c6a1e-4b7d-4c2a-9e55-000000000001', policyKRNs: [policyKRN] };
+      const detached = await s.call('detach', 'POST /internal/kos/v1/policy/detach', { path: '/internal/kos/v1/policy/detach', headers: HEADERS, payload: detach });
+      expect(detached.statusCode).toBe(200);
+      expect(detached.data).toMatchObject({ policyKRN, attachedTo: [] });
+      expect((await s.call('detach again', 'POST /internal/kos/v1/policy/detach', { path: '/internal/kos/v1/policy/detach', headers: HEADERS, payload: detach })).statusCode).toBe(422);
+      expect((await s.call('unknown policy', 'POST /internal/kos/v1/policy/attach', { path: '/internal/kos/v1/policy/attach', headers: HEADERS, payload: { policyKRNs: ['krn:kos:In-Bangalore-1:1000000001:x:policy:nope'] } })).statusCode).toBe(404);
+      expect((await s.call('no body', 'POST /internal/kos/v1/policy/detach', { path: '/internal/kos/v1/policy/detach', headers: HEADERS, payload: {} })).statusCode).toBe(400);
+    },
+  },
+  {
+    name: 'sessions and bucket policies: deactivate 204 with no body; bucket policy PUT "No content"',
+    run: async (s) => {
+      const session = await s.call('activate session', 'POST /kos/v1/sessions/activate', { path: '/kos/v1/sessions/activate', headers: HEADERS, payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' } });
+      const gone = await s.call('deactivate', 'DELETE /kos/v1/sessions/deactivate/{}', { path: `/kos/v1/sessions/deactivate/${session.data.sessionToken as string}`, headers: HEADERS });
+      expect(gone.statusCode).toBe(204);
+      expect(gone.body).toBe('');
+      const bucket = encodeURIComponent('krn:kos:In-Bangalore-1:1000000001:8f0c6a1e-4b7d-4c2a-9e55-000000000001:bucket:5b1f3c7e-2a4d-4e8f-9a0b-000000000001');
+      expect((await s.t.app.inject({ method: 'POST', url: `/krutrim/kos/v1/buckets/policy/${bucket}`, headers: HEADERS, payload: { s3_read_only_ips: ['10.0.0.0/8'] } })).statusCode).toBe(201);
+      const modified = await s.call('modify bucket policy', 'PUT /kos/v1/buckets/policy/{}', { path: `/kos/v1/buckets/policy/${bucket}`, headers: HEADERS, payload: { s3_read_write_ips: ['192.0.2.1'] } });
+      expect(modified.statusCode).toBe(200);
+      expect(modified.body).toBe('');
+    },
+  },
+  {
     name: 'errors a client meets: 401 without a key, 400 for a bad body',
     run: async (s) => {
       expect((await s.call('no key', 'GET /kos/v1/access_keys', { path: '/kos/v1/access_keys' })).statusCode).toBe(401);

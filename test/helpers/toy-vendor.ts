@@ -47,7 +47,7 @@ export const toyVendor: VendorDefinition<z.output<typeof fixture>> = {
   },
   errors: {
     fromFault: (v) => catalogue.fromFault(v),
-    fromProblem: (p) => (p.kind === 'route_not_found' ? catalogue.error('not_found', { path: p.path }) : p.kind === 'body_too_large' ? catalogue.error('too_large') : p.kind === 'internal' ? catalogue.error('broken') : p.kind === 'unavailable' ? catalogue.error('unavailable', undefined, p.message) : catalogue.error('bad_request', { kind: p.kind, issues: p.issues }, p.message)),
+    fromProblem: (p) => (p.kind === 'route_not_found' ? catalogue.error('not_found', { detail: { path: p.path } }) : p.kind === 'body_too_large' ? catalogue.error('too_large') : p.kind === 'internal' ? catalogue.error('broken') : p.kind === 'unavailable' ? catalogue.error('unavailable', { message: p.message }) : catalogue.error('bad_request', { detail: { kind: p.kind, issues: p.issues }, message: p.message })),
     render: (err) => ({ body: { fault: { code: err.code, status: err.status, message: err.message, ...(err.detail ? { detail: err.detail } : {}) } }, headers: { 'x-toy-error': err.code } }),
   },
   routes: (app, ctx) => {
@@ -57,7 +57,7 @@ export const toyVendor: VendorDefinition<z.output<typeof fixture>> = {
       if (!known) throw catalogue.error('unauthorized');
       const decision = ctx.rateLimiter.consume({ namespace: request.emulator.namespace, vendor: 'toy', credential: known.token, limit: known.limit, now: ctx.clock.now() });
       reply.header('x-remaining', String(decision.remaining));
-      if (!decision.allowed) throw catalogue.error('slow_down', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+      if (!decision.allowed) throw catalogue.error('slow_down', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     });
     app.get('/items/:id', { schema: { operationId: 'getItem', params: z.object({ id: z.string() }) } }, async (request) => {
       const { id } = request.params as { id: string };

@@ -175,19 +175,24 @@ describe('secrets never reach the logs, the journal or the state dump', () => {
     console.log(`secrets: ${secrets.length} secrets checked against ${logs.length} log lines, ${runtime.journal.list().length} journal entries`);
   });
 
-  it('a session token on a path no route takes (wrong method, trailing slash, extra segment) is not journaled or logged either', async () => {
+  it('a session token on a path no route takes (wrong method, trailing slash, extra segment, near misses) is not journaled or logged either', async () => {
     const kos = { authorization: 'Bearer krutrim-test-key', ...json };
     const session = await call({ method: 'POST', url: '/krutrim/kos/v1/sessions/activate', headers: kos, payload: { accessKey: 'KOSEMULATOR000000001', secretKey: 'krutrim-emulator-secret-000000000000000001' } });
     const token: string = session.sessionToken;
     const from = runtime.journal.list().length;
     const linesFrom = logs.length;
-    const misses: Array<[InjectOptions['method'], string]> = [
-      ['GET', `/krutrim/kos/v1/sessions/refresh/${token}`],
-      ['PUT', `/krutrim/kos/v1/sessions/deactivate/${token}`],
-      ['POST', `/krutrim/kos/v1/sessions/status/${token}`],
-      ['GET', `/krutrim/kos/v1/sessions/status/${token}/`],
-      ['GET', `/krutrim/kos/v1/sessions/status/${token}/extra?x=1`],
-      ['DELETE', `/ns/other/krutrim/kos/v1/sessions/deactivate/${token}/`],
+    const misses: Array<[InjectOptions['method'], string, string]> = [
+      ['GET', `/krutrim/kos/v1/sessions/refresh/${token}`, '/kos/v1/sessions/refresh/{masked}'],
+      ['PUT', `/krutrim/kos/v1/sessions/deactivate/${token}`, '/kos/v1/sessions/deactivate/{masked}'],
+      ['POST', `/krutrim/kos/v1/sessions/status/${token}`, '/kos/v1/sessions/status/{masked}'],
+      ['GET', `/krutrim/kos/v1/sessions/status/${token}/`, '/kos/v1/sessions/status/{masked}/'],
+      ['GET', `/krutrim/kos/v1/sessions/status/${token}/extra?x=1`, '/kos/v1/sessions/status/{masked}/extra'],
+      ['DELETE', `/ns/other/krutrim/kos/v1/sessions/deactivate/${token}/`, '/kos/v1/sessions/deactivate/{masked}/'],
+      // Near misses (issue 15): a base URL with a trailing slash, a doubled slash, another case, an escaped slash.
+      ['GET', `/krutrim//kos/v1/sessions/status/${token}`, '//kos/v1/sessions/status/{masked}'],
+      ['GET', `/krutrim/kos/v1//sessions/status/${token}`, '/kos/v1//sessions/status/{masked}'],
+      ['GET', `/krutrim/kos/v1/sessions/Status/${token}`, '/kos/v1/sessions/Status/{masked}'],
+      ['GET', `/krutrim/kos/v1/sessions/status%2F${token}`, '/kos/v1/sessions/{masked}'],
     ];
     for (const [method, url] of misses) {
       const res = await app.inject({ method, url, headers: { authorization: kos.authorization } });
@@ -195,13 +200,31 @@ describe('secrets never reach the logs, the journal or the state dump', () => {
       expect(res.json(), `${method} ${url}`).toMatchObject({ code: 'NOT_FOUND', statusCode: 404 });
     }
     const entries = runtime.journal.list().slice(from);
-    expect(entries).toHaveLength(misses.length);
-    expect(entries.map((e) => e.path)).toEqual(['/kos/v1/sessions/refresh/*', '/kos/v1/sessions/deactivate/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/status/*', '/kos/v1/sessions/deactivate/*']);
+    expect(entries.map((e) => e.path)).toEqual(misses.map(([, , shown]) => shown));
     expect(JSON.stringify(entries)).not.toContain(token);
     expect((await app.inject({ method: 'GET', url: '/_emulator/requests' })).body).not.toContain(token);
     expect(logs.slice(linesFrom).join('')).not.toContain(token);
     // The token still works where a route takes it.
     expect((await app.inject({ method: 'GET', url: `/krutrim/kos/v1/sessions/status/${token}`, headers: { authorization: kos.authorization } })).json().isActive).toBe(true);
+  });
+
+  it('every vendor journals and logs a path no route takes without its credential-like segments', async () => {
+    const secret = 'tok_' + 'A1b2C3d4'.repeat(6);
+    const from = runtime.journal.list().length;
+    const linesFrom = logs.length;
+    for (const vendor of runtime.vendors) {
+      for (const url of [`${vendor.mount}/${secret}`, `${vendor.mount}//nowhere/${secret}/x`, `${vendor.mount}/nowhere%2F${secret}`, `${vendor.mount}/acesskeys`]) {
+        const res = await app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBeLessThan(500);
+      }
+    }
+    const entries = runtime.journal.list().slice(from);
+    expect(entries).toHaveLength(runtime.vendors.length * 4);
+    expect(JSON.stringify(entries)).not.toContain(secret);
+    expect(logs.slice(linesFrom).join('')).not.toContain(secret);
+    // Short, unescaped segments (a typo) stay readable.
+    expect(entries.filter((e) => e.path === '/acesskeys')).toHaveLength(runtime.vendors.length);
+    expect(entries.filter((e) => e.path === '//nowhere/{masked}/x')).toHaveLength(runtime.vendors.length);
   });
 
   it('a credential of one vendor or namespace never works in another', async () => {

@@ -32,7 +32,7 @@ export const SHARED_HEADERS = ['x-emulator-namespace', 'x-emulator-fault', 'x-em
 
 /** Headers only some vendors read (their auth or region selection), fuzzed on those vendors' routes. */
 export const VENDOR_HEADERS: Record<string, string[]> = {
-  krutrim: ['x-region-id', 'x-tier', 'x-account-id', 'x-session-token'],
+  krutrim: ['x-region-id', 'x-tier', 'x-account-id', 'x-session-token', 'k-customer-id'],
 };
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

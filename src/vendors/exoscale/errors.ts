@@ -27,8 +27,6 @@ export const catalogue = new ErrorCatalogue(
   { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 500: 'internal_error', 503: 'unavailable' },
 );
 
-export type ExoscaleErrorCode = ReturnType<typeof catalogue.codes>[number];
-
 /** Default `Retry-After` (seconds) for a 429 forced by a fault, which has no rate window. */
 const FAULT_RETRY_AFTER = '60';
 
@@ -51,19 +49,19 @@ export const errorModel: VendorErrorModel = {
   fromProblem(problem: Problem): VendorError {
     switch (problem.kind) {
       case 'invalid_json':
-        return catalogue.error('bad_request', undefined, 'Invalid request body: malformed JSON');
+        return catalogue.error('bad_request', { message: 'Invalid request body: malformed JSON' });
       case 'validation':
-        return catalogue.error('bad_request', problem.issues, `Invalid request: ${describeIssues(problem)}`);
+        return catalogue.error('bad_request', { detail: problem.issues, message: `Invalid request: ${describeIssues(problem)}` });
       case 'body_too_large':
-        return catalogue.error('payload_too_large', undefined, `Request body is too large: ${problem.message}`);
+        return catalogue.error('payload_too_large', { message: `Request body is too large: ${problem.message}` });
       case 'unsupported_media_type':
-        return catalogue.error('bad_request', undefined, 'Invalid request: Content-Type must be application/json');
+        return catalogue.error('bad_request', { message: 'Invalid request: Content-Type must be application/json' });
       case 'route_not_found':
-        return catalogue.error('not_found', undefined, `Endpoint not found: ${problem.method} ${problem.path}`);
+        return catalogue.error('not_found', { message: `Endpoint not found: ${problem.method} ${problem.path}` });
       case 'unknown_fault':
-        return catalogue.error('bad_request', undefined, problem.message);
+        return catalogue.error('bad_request', { message: problem.message });
       case 'unavailable':
-        return catalogue.error('unavailable', undefined, problem.message);
+        return catalogue.error('unavailable', { message: problem.message });
       case 'internal':
         return catalogue.error('internal_error');
     }

@@ -30,7 +30,6 @@ export const serviceRule = z
     resources: z.array(z.string()).optional(),
   })
   .strict();
-export type ServiceRule = z.output<typeof serviceRule>;
 
 export const servicePolicy = z
   .object({

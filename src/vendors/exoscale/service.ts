@@ -90,19 +90,27 @@ interface Outcome {
   message: string | null;
 }
 
+/** The reason a timed-out operation gives unless the rule names one (python-exoscale's `Client.wait` reads `reason` for failure and timeout alike). */
+export const DEFAULT_TIMEOUT_REASON: OperationReason = 'unknown';
+
+const isReason = (value: string): value is OperationReason => (OPERATION_REASONS as readonly string[]).includes(value);
+
 /**
- * `success` (default); `failure` (reason `fault`); `timeout`; or one of the operation reasons
- * (`busy`, `conflict`, `forbidden`, …) for a failure with that reason.
+ * `success` (default); `failure` (reason `fault`); `timeout` (reason `unknown`) or `timeout:<reason>`; or one
+ * of the operation reasons (`busy`, `conflict`, `forbidden`, …) for a failure with that reason. Every
+ * operation that does not succeed carries a `reason`.
  */
 export function parseOutcome(value: string | undefined): Outcome | undefined {
   if (value === undefined || value === 'success') return { outcome: 'success', reason: null, message: null };
   if (value === 'failure') return { outcome: 'failure', reason: 'fault', message: 'Operation failed' };
-  if (value === 'timeout') return { outcome: 'timeout', reason: null, message: 'Operation timed out' };
-  if ((OPERATION_REASONS as readonly string[]).includes(value)) return { outcome: 'failure', reason: value as OperationReason, message: `Operation failed: ${value}` };
+  if (value === 'timeout') return { outcome: 'timeout', reason: DEFAULT_TIMEOUT_REASON, message: 'Operation timed out' };
+  const timeoutReason = value.startsWith('timeout:') ? value.slice('timeout:'.length) : undefined;
+  if (timeoutReason !== undefined && isReason(timeoutReason)) return { outcome: 'timeout', reason: timeoutReason, message: 'Operation timed out' };
+  if (isReason(value)) return { outcome: 'failure', reason: value, message: `Operation failed: ${value}` };
   return undefined;
 }
 
-export const OUTCOME_NAMES = ['success', 'failure', 'timeout', ...OPERATION_REASONS];
+export const OUTCOME_NAMES = ['success', 'failure', 'timeout', 'timeout:<reason>', ...OPERATION_REASONS];
 
 function isRestricted(row: Pick<AccessKeyRow, 'tags' | 'operations' | 'resources'>): boolean {
   return (row.tags?.length ?? 0) + (row.operations?.length ?? 0) + (row.resources?.length ?? 0) > 0;
@@ -152,14 +160,14 @@ export class ExoscaleService {
   rateLimit(namespace: string, principal: Principal): { retryAfterSeconds: number } | undefined {
     const limit = this.store.organization(namespace)?.requests_per_minute ?? DEFAULT_REQUESTS_PER_MINUTE;
     const decision = this.ctx.rateLimiter.consume({ namespace, vendor: 'exoscale', credential: principal.key, limit, now: this.ctx.clock.now() });
-    if (!decision.allowed) throw catalogue.error('rate_limited', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+    if (!decision.allowed) throw catalogue.error('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     return undefined;
   }
 
   /** 403 unless the signing key may call `operation`. */
   authorize(namespace: string, principal: Principal, operation: string): void {
     if (!this.allows(namespace, principal, operation)) {
-      throw catalogue.error('forbidden', undefined, `Operation ${operation} is not allowed for API key ${principal.key}`);
+      throw catalogue.error('forbidden', { message: `Operation ${operation} is not allowed for API key ${principal.key}` });
     }
   }
 
@@ -235,7 +243,7 @@ export class ExoscaleService {
 
   getOperation(namespace: string, id: string): Operation {
     const op = this.store.operation(namespace, id);
-    if (!op) throw catalogue.error('not_found', undefined, `Operation ${id} not found`);
+    if (!op) throw catalogue.error('not_found', { message: `Operation ${id} not found` });
     return this.operationView(op, this.operationDone(namespace, op, true));
   }
 
@@ -265,7 +273,7 @@ export class ExoscaleService {
 
   private outcome(value: string | undefined): Outcome {
     const outcome = parseOutcome(value);
-    if (!outcome) throw catalogue.error('bad_request', undefined, `Unknown emulator outcome "${value}": use one of ${OUTCOME_NAMES.join(', ')}`);
+    if (!outcome) throw catalogue.error('bad_request', { message: `Unknown emulator outcome "${value}": use one of ${OUTCOME_NAMES.join(', ')}` });
     return outcome;
   }
 
@@ -307,8 +315,8 @@ export class ExoscaleService {
     const known = this.knownOperations(namespace);
     const knownNames = new Set(known.map((k) => k.operation));
     const knownTags = new Set(known.flatMap((k) => k.tags));
-    for (const op of body.operations ?? []) if (!knownNames.has(op)) throw catalogue.error('bad_request', undefined, `Invalid request: unknown operation "${op}"`);
-    for (const tag of body.tags ?? []) if (!knownTags.has(tag)) throw catalogue.error('bad_request', undefined, `Invalid request: unknown tag "${tag}"`);
+    for (const op of body.operations ?? []) if (!knownNames.has(op)) throw catalogue.error('bad_request', { message: `Invalid request: unknown operation "${op}"` });
+    for (const tag of body.tags ?? []) if (!knownTags.has(tag)) throw catalogue.error('bad_request', { message: `Invalid request: unknown tag "${tag}"` });
     const requested = { tags: body.tags ?? null, operations: body.operations ?? null, resources: body.resources ?? null };
 
     // A new key inherits the permissions of the key that creates it: it can never get more.
@@ -321,7 +329,7 @@ export class ExoscaleService {
     const wanted = requested.resources ?? [];
     const resourcesBeyond = signerResources.length > 0 && (wanted.length === 0 || wanted.some((r) => !signerResources.some((s) => resourceId(s) === resourceId(r))));
     if (beyond.length > 0 || resourcesBeyond || (principal.kind === 'access-key' && isRestricted(principal.row) && !isRestricted(requested))) {
-      throw catalogue.error('forbidden', undefined, `API key ${principal.key} cannot create a key with more permissions than its own`);
+      throw catalogue.error('forbidden', { message: `API key ${principal.key} cannot create a key with more permissions than its own` });
     }
 
     const row: AccessKeyRow = {
@@ -346,7 +354,7 @@ export class ExoscaleService {
 
   private activeAccessKey(namespace: string, key: string): AccessKeyRow {
     const row = this.store.accessKey(namespace, key);
-    if (!row || this.accessKeyGone(row)) throw catalogue.error('not_found', undefined, `IAM Access Key ${key} not found`);
+    if (!row || this.accessKeyGone(row)) throw catalogue.error('not_found', { message: `IAM Access Key ${key} not found` });
     return row;
   }
 
@@ -359,7 +367,7 @@ export class ExoscaleService {
     return this.store.transaction(() => {
       const row = this.activeAccessKey(namespace, key);
       if (this.removalState(namespace, row.revoked_at, row.revoke_operation_id) === 'pending') {
-        throw catalogue.error('conflict', undefined, `IAM Access Key ${key} is already being revoked`);
+        throw catalogue.error('conflict', { message: `IAM Access Key ${key} is already being revoked` });
       }
       const op = this.startOperation(namespace, outcome, { link: `/v2/access-key/${key}`, command: 'get-access-key' });
       this.store.setAccessKeyRevokeOperation(namespace, key, op.id);
@@ -390,7 +398,7 @@ export class ExoscaleService {
 
   private requireRole(namespace: string, id: string): RoleRow {
     const row = this.activeRole(namespace, id);
-    if (!row) throw catalogue.error('not_found', undefined, `IAM Role ${id} not found`);
+    if (!row) throw catalogue.error('not_found', { message: `IAM Role ${id} not found` });
     return row;
   }
 
@@ -453,7 +461,7 @@ export class ExoscaleService {
     const outcome = this.outcome(outcomeName);
     return this.store.transaction(() => {
       const row = this.requireRole(namespace, id);
-      if (!row.editable) throw catalogue.error('conflict', undefined, `IAM Role ${id} policy is not editable`);
+      if (!row.editable) throw catalogue.error('conflict', { message: `IAM Role ${id} policy is not editable` });
       if (outcome.outcome === 'success') this.store.setRolePolicy(namespace, id, policy);
       return this.started(namespace, this.startOperation(namespace, outcome, this.roleReference(id)));
     });
@@ -464,11 +472,11 @@ export class ExoscaleService {
     return this.store.transaction(() => {
       const row = this.requireRole(namespace, id);
       if (this.removalState(namespace, row.deleted_at, row.delete_operation_id) === 'pending') {
-        throw catalogue.error('conflict', undefined, `IAM Role ${id} is already being deleted`);
+        throw catalogue.error('conflict', { message: `IAM Role ${id} is already being deleted` });
       }
       // Keys from assume-iam-role do not hold the role: they end with it.
       const users = this.store.apiKeysOfRole(namespace, id).filter((k) => k.expires_at === null && !this.apiKeyGone(k));
-      if (users.length > 0) throw catalogue.error('conflict', undefined, `IAM Role ${id} is in use by ${users.length} API key(s)`);
+      if (users.length > 0) throw catalogue.error('conflict', { message: `IAM Role ${id} is in use by ${users.length} API key(s)` });
       const op = this.startOperation(namespace, outcome, this.roleReference(id));
       this.store.setRoleDeleteOperation(namespace, id, op.id);
       return this.started(namespace, op);
@@ -502,7 +510,7 @@ export class ExoscaleService {
 
   private activeApiKey(namespace: string, key: string): ApiKeyRow {
     const row = this.store.apiKey(namespace, key);
-    if (!row || row.expires_at !== null || this.apiKeyGone(row)) throw catalogue.error('not_found', undefined, `API key ${key} not found`);
+    if (!row || row.expires_at !== null || this.apiKeyGone(row)) throw catalogue.error('not_found', { message: `API key ${key} not found` });
     return row;
   }
 
@@ -523,15 +531,15 @@ export class ExoscaleService {
       roleId: principal.kind === 'api-key' ? principal.row.role_id : '',
     };
     if (!assumeRoleAllows(role.assume_role_policy as Parameters<typeof assumeRoleAllows>[0], caller)) {
-      throw catalogue.error('forbidden', undefined, `API key ${principal.key} is not allowed to assume IAM Role ${id}`);
+      throw catalogue.error('forbidden', { message: `API key ${principal.key} is not allowed to assume IAM Role ${id}` });
     }
     const max = role.max_session_ttl ?? DEFAULT_MAX_SESSION_TTL;
     if (body.ttl > max) {
-      throw catalogue.error('bad_request', undefined, `Invalid request: ttl ${body.ttl} exceeds the max-session-ttl of IAM Role ${id} (${max} seconds)`);
+      throw catalogue.error('bad_request', { message: `Invalid request: ttl ${body.ttl} exceeds the max-session-ttl of IAM Role ${id} (${max} seconds)` });
     }
     const now = this.ctx.clock.now();
     const expiresAt = now + body.ttl * 1000;
-    if (expiresAt > MAX_DATE_MS) throw catalogue.error('bad_request', undefined, `Invalid request: ttl ${body.ttl} is too large`);
+    if (expiresAt > MAX_DATE_MS) throw catalogue.error('bad_request', { message: `Invalid request: ttl ${body.ttl} is too large` });
     const row = {
       namespace,
       key: exoscaleIds.key(this.ctx.ids),
@@ -552,7 +560,7 @@ export class ExoscaleService {
     return this.store.transaction(() => {
       const row = this.activeApiKey(namespace, key);
       if (this.removalState(namespace, row.deleted_at, row.delete_operation_id) === 'pending') {
-        throw catalogue.error('conflict', undefined, `API key ${key} is already being deleted`);
+        throw catalogue.error('conflict', { message: `API key ${key} is already being deleted` });
       }
       const op = this.startOperation(namespace, outcome, { link: `/v2/api-key/${key}`, command: 'get-api-key' });
       this.store.setApiKeyDeleteOperation(namespace, key, op.id);

@@ -2,6 +2,16 @@ import { ErrorCatalogue, type Problem, type VendorError } from '../../core/error
 import type { VendorErrorModel } from '../../core/vendor.js';
 
 /**
+ * The meaning IBM's status table gives 400, 401 and 403, word for word: every message of those statuses
+ * starts with it (details may follow after a colon).
+ */
+export const STATUS_WORDING: Readonly<Record<number, string>> = {
+  400: 'Request does not comply with specification',
+  401: 'The provided token is not valid or cannot be verified',
+  403: 'The provided token although valid, does not provide appropriate permissions to the user',
+};
+
+/**
  * IBM documents the status codes of this API and their meaning (COSS 3.20.1) but no error body.
  * Errors are rendered in the envelope of OpenStack Keystone, whose credentials API this one is
  * modelled on: `{"error": {"code": <status>, "title": <reason phrase>, "message": <text>}}`.
@@ -12,9 +22,9 @@ import type { VendorErrorModel } from '../../core/vendor.js';
  */
 export const ibmCatalogue = new ErrorCatalogue(
   {
-    bad_request: { status: 400, message: 'Request does not comply with specification.' },
-    unauthorized: { status: 401, message: 'The request you have made requires authentication.' },
-    forbidden: { status: 403, message: 'You are not authorized to perform the requested action.' },
+    bad_request: { status: 400, message: `${STATUS_WORDING[400]}.` },
+    unauthorized: { status: 401, message: `${STATUS_WORDING[401]}.` },
+    forbidden: { status: 403, message: `${STATUS_WORDING[403]}.` },
     not_found: { status: 404, message: 'The resource could not be found.' },
     storage_account_not_found: { status: 404, message: 'No such user or storage account exists.' },
     user_not_found: { status: 404, message: 'No such user or storage account exists.' },
@@ -42,8 +52,6 @@ export const ibmCatalogue = new ErrorCatalogue(
     503: 'service_unavailable',
   },
 );
-
-export type IbmErrorCode = ReturnType<typeof ibmCatalogue.codes>[number];
 
 /** HTTP reason phrases, as Keystone puts them in `title`. */
 const TITLES: Record<number, string> = {
@@ -88,27 +96,29 @@ export const ibmErrors: VendorErrorModel = {
   fromProblem(problem: Problem): VendorError {
     switch (problem.kind) {
       case 'invalid_json':
-        return ibmCatalogue.error('bad_request', undefined, `Malformed request body: the body must be a JSON object (${problem.message}).`);
+        return ibmCatalogue.error('bad_request', { message: `Malformed request body: the body must be a JSON object (${problem.message}).` });
       case 'validation':
-        return ibmCatalogue.error('bad_request', undefined, validationMessage(problem));
+        return ibmCatalogue.error('bad_request', { message: validationMessage(problem) });
       case 'unknown_fault':
-        return ibmCatalogue.error('bad_request', undefined, problem.message);
+        return ibmCatalogue.error('bad_request', { message: problem.message });
       case 'route_not_found':
-        return ibmCatalogue.error('not_found', undefined, `The resource could not be found: ${problem.method} ${problem.path}.`);
+        return ibmCatalogue.error('not_found', { message: `The resource could not be found: ${problem.method} ${problem.path}.` });
       case 'body_too_large':
         return ibmCatalogue.error('request_too_large');
       case 'unsupported_media_type':
         return ibmCatalogue.error('unsupported_media_type');
       case 'unavailable':
-        return ibmCatalogue.error('service_unavailable', undefined, problem.message);
+        return ibmCatalogue.error('service_unavailable', { message: problem.message });
       case 'internal':
         return ibmCatalogue.error('internal_error');
     }
   },
   render(err: VendorError) {
     const status = err.status;
+    const lead = STATUS_WORDING[status];
+    const message = lead === undefined || err.message.startsWith(lead) ? err.message : `${lead}: ${err.message}`;
     return {
-      body: { error: { code: status, title: TITLES[status] ?? 'Error', message: err.message } },
+      body: { error: { code: status, title: TITLES[status] ?? 'Error', message } },
       headers: {
         'content-type': JSON_CONTENT_TYPE,
         ...(status === 401 ? { 'www-authenticate': BASIC_REALM } : {}),

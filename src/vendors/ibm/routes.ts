@@ -69,7 +69,7 @@ export function ibmRoutes(app: FastifyInstance, ctx: VendorContext): void {
     request.emulator.credential = who.username;
     const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'ibm', credential: who.username, limit: who.rateLimit, now: ctx.clock.now() });
     if (!decision.allowed) {
-      throw ibmCatalogue.error('too_many_requests', undefined, `Too many requests: ${decision.limit} requests per minute allowed for ${who.username}; retry in ${decision.retryAfterSeconds} s.`, { 'retry-after': String(decision.retryAfterSeconds) });
+      throw ibmCatalogue.error('too_many_requests', { message: `Too many requests: ${decision.limit} requests per minute allowed for ${who.username}; retry in ${decision.retryAfterSeconds} s.`, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     service.authorize(who, operation);
     managers.set(request, who);

@@ -43,14 +43,14 @@ function parseBlob<S extends z.ZodType>(schema: S, blob: unknown): z.output<S> {
     try {
       value = JSON.parse(blob);
     } catch {
-      throw ibmCatalogue.error('bad_request', undefined, "Invalid input for field 'credential.blob': a string blob must be a serialized JSON object.");
+      throw ibmCatalogue.error('bad_request', { message: "Invalid input for field 'credential.blob': a string blob must be a serialized JSON object." });
     }
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = ['credential', 'blob', ...issue.path.map(String)].join('.');
-    throw ibmCatalogue.error('bad_request', undefined, `Invalid input for field '${field}': ${issue.message}`);
+    throw ibmCatalogue.error('bad_request', { message: `Invalid input for field '${field}': ${issue.message}` });
   }
   return parsed.data;
 }
@@ -63,12 +63,12 @@ export class IbmService {
   authenticate(ns: string, authorization: string | undefined): ManagerRow {
     if (authorization === undefined || authorization.trim() === '') throw ibmCatalogue.error('unauthorized');
     const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization);
-    if (!match) throw ibmCatalogue.error('unauthorized', undefined, 'The provided token is not valid or cannot be verified: use HTTP Basic authentication.');
+    if (!match) throw ibmCatalogue.error('unauthorized', { message: 'The provided token is not valid or cannot be verified: use HTTP Basic authentication.' });
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const manager = colon > 0 ? this.deps.store.manager(ns, decoded.slice(0, colon)) : undefined;
     if (!manager || !sameSecret(decoded.slice(colon + 1), manager.password)) {
-      throw ibmCatalogue.error('unauthorized', undefined, 'The provided token is not valid or cannot be verified.');
+      throw ibmCatalogue.error('unauthorized', { message: 'The provided token is not valid or cannot be verified.' });
     }
     return manager;
   }
@@ -79,7 +79,7 @@ export class IbmService {
     const allowed = permission === 'key_management' ? manager.keyManagement : manager.keyListing;
     if (!allowed) {
       const role = permission === 'key_management' ? 'Key Management' : 'Key Listing';
-      throw ibmCatalogue.error('forbidden', undefined, `You are not authorized to perform the requested action: ${action} (requires the ${role} permission).`);
+      throw ibmCatalogue.error('forbidden', { message: `${action} requires the ${role} permission.` });
     }
   }
 
@@ -94,16 +94,16 @@ export class IbmService {
     } else if (account.ownerUserId !== null) {
       userId = account.ownerUserId;
     } else {
-      throw ibmCatalogue.error('bad_request', undefined, `Invalid input for field 'credential.user_id': required, since storage account ${account.id} has no owner.`);
+      throw ibmCatalogue.error('bad_request', { message: `Invalid input for field 'credential.user_id': required, since storage account ${account.id} has no owner.` });
     }
     const blob = input.blob === undefined ? undefined : parseBlob(createBlobSchema, input.blob);
     return store.transaction(() => {
       if (store.countForUser(ns, userId) >= keyLimit) {
-        throw ibmCatalogue.error('key_limit_reached', undefined, `The user has reached maximum number of keys that can be generated for the user (${keyLimit}).`);
+        throw ibmCatalogue.error('key_limit_reached', { message: `The user has reached maximum number of keys that can be generated for the user (${keyLimit}).` });
       }
       let access = blob?.access;
       if (access !== undefined) {
-        if (store.credential(ns, access)) throw ibmCatalogue.error('duplicate_access_key', undefined, `Conflict occurred attempting to store credential - Duplicate entry: access key ${access} already exists.`);
+        if (store.credential(ns, access)) throw ibmCatalogue.error('duplicate_access_key', { message: `Conflict occurred attempting to store credential - Duplicate entry: access key ${access} already exists.` });
       } else {
         do access = ibmIds.accessKey(ids);
         while (store.credential(ns, access));
@@ -148,16 +148,16 @@ export class IbmService {
     const current = this.accessibleCredential(ns, manager, id);
     this.accessibleAccount(ns, manager, input.project_id);
     if (input.project_id !== current.projectId) {
-      throw ibmCatalogue.error('bad_request', undefined, `Invalid input for field 'credential.project_id': credential ${id} belongs to storage account ${current.projectId}.`);
+      throw ibmCatalogue.error('bad_request', { message: `Invalid input for field 'credential.project_id': credential ${id} belongs to storage account ${current.projectId}.` });
     }
     if (input.user_id !== undefined) {
       if (!store.userExists(ns, input.user_id)) throw this.userNotFound(input.user_id);
       if (input.user_id !== current.userId) {
-        throw ibmCatalogue.error('bad_request', undefined, `Invalid input for field 'credential.user_id': credential ${id} belongs to user ${current.userId}.`);
+        throw ibmCatalogue.error('bad_request', { message: `Invalid input for field 'credential.user_id': credential ${id} belongs to user ${current.userId}.` });
       }
     }
     if (blob.access !== undefined && blob.access !== id) {
-      throw ibmCatalogue.error('bad_request', undefined, `Invalid input for field 'credential.blob.access': must be the credential's access key (${id}); an access key cannot be changed.`);
+      throw ibmCatalogue.error('bad_request', { message: `Invalid input for field 'credential.blob.access': must be the credential's access key (${id}); an access key cannot be changed.` });
     }
     const secret = blob.secret ?? current.secret;
     const status = blob.status ?? current.status;
@@ -177,7 +177,7 @@ export class IbmService {
   /** 404 for an unknown storage account; 405 when the manager has no rights on it. */
   private accessibleAccount(ns: string, manager: ManagerRow, projectId: string) {
     const account = this.deps.store.storageAccount(ns, projectId);
-    if (!account) throw ibmCatalogue.error('storage_account_not_found', undefined, `No such user or storage account exists: could not find storage account ${projectId}.`);
+    if (!account) throw ibmCatalogue.error('storage_account_not_found', { message: `No such user or storage account exists: could not find storage account ${projectId}.` });
     if (!this.canAccess(manager, projectId)) throw this.noAccess(manager.username, projectId);
     return account;
   }
@@ -191,16 +191,16 @@ export class IbmService {
 
   private accessibleCredential(ns: string, manager: ManagerRow, id: string): CredentialRow {
     const row = this.deps.store.credential(ns, id);
-    if (!row) throw ibmCatalogue.error('credential_not_found', undefined, `Could not find credential: ${id}.`);
+    if (!row) throw ibmCatalogue.error('credential_not_found', { message: `Could not find credential: ${id}.` });
     if (!this.canAccess(manager, row.projectId)) throw this.noAccess(manager.username, row.projectId);
     return row;
   }
 
   private userNotFound(userId: string) {
-    return ibmCatalogue.error('user_not_found', undefined, `No such user or storage account exists: could not find user ${userId}.`);
+    return ibmCatalogue.error('user_not_found', { message: `No such user or storage account exists: could not find user ${userId}.` });
   }
 
   private noAccess(who: string, projectId: string) {
-    return ibmCatalogue.error('no_storage_account_access', undefined, `Although the user may be valid, the user does not have privileges to access storage account: ${who} has no rights on ${projectId}.`);
+    return ibmCatalogue.error('no_storage_account_access', { message: `Although the user may be valid, the user does not have privileges to access storage account: ${who} has no rights on ${projectId}.` });
   }
 }

@@ -38,8 +38,6 @@ export const catalogue = new ErrorCatalogue(
   },
 );
 
-export type IonosErrorCode = ReturnType<typeof catalogue.codes>[number];
-
 /** Retry-After (seconds) on a 429 that carries none of its own (an injected fault). */
 const FAULT_RETRY_AFTER_SECONDS = '1';
 
@@ -53,21 +51,21 @@ export const errorModel: VendorErrorModel = {
   fromProblem(p: Problem): VendorError {
     switch (p.kind) {
       case 'route_not_found':
-        return catalogue.error('paas-validation-1', undefined, 'no matching operation was found');
+        return catalogue.error('paas-validation-1', { message: 'no matching operation was found' });
       case 'invalid_json':
-        return catalogue.error('paas-validation-1', undefined, `Bad Request: the request body is not valid JSON (${p.message})`);
+        return catalogue.error('paas-validation-1', { message: `Bad Request: the request body is not valid JSON (${p.message})` });
       case 'validation': {
         const messages = (p.issues ?? []).map((i) => (i.path.length > 0 ? `${where(i.path)}: ${i.message}` : i.message));
-        return catalogue.error('paas-validation-1', messages.length > 0 ? messages : undefined, messages.length > 0 ? undefined : p.message);
+        return catalogue.error('paas-validation-1', { detail: messages.length > 0 ? messages : undefined, message: messages.length > 0 ? undefined : p.message });
       }
       case 'body_too_large':
         return catalogue.error('paas-request-1');
       case 'unsupported_media_type':
         return catalogue.error('paas-media-1');
       case 'unknown_fault':
-        return catalogue.error('paas-validation-1', undefined, p.message);
+        return catalogue.error('paas-validation-1', { message: p.message });
       case 'unavailable':
-        return catalogue.error('paas-unavailable-1', undefined, p.message);
+        return catalogue.error('paas-unavailable-1', { message: p.message });
       default:
         return catalogue.error('paas-internal-1');
     }

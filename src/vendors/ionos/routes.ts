@@ -21,6 +21,7 @@ import {
 } from './schemas.js';
 import { IonosService, type Caller } from './service.js';
 import { ionosStore } from './store.js';
+import { publicBase } from '../../http/public-url.js';
 
 const TAGS = ['ionos'];
 
@@ -53,6 +54,11 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
   const service = new IonosService({ store, clock: ctx.clock, ids: ionosIds(ctx.ids), transitions: ctx.transitions, keyLimit: ctx.config.ionosKeyLimit });
   const callers = new WeakMap<FastifyRequest, Caller>();
   const caller = (request: FastifyRequest): Caller => callers.get(request)!;
+  /** The API root as this request reached it, for absolute `_links`. */
+  const apiRoot = (request: FastifyRequest): string => {
+    const base = publicBase(request, app.prefix);
+    return `${base.origin}${base.prefix}`;
+  };
 
   // Request bodies are JSON only: anything else is a 415 in the IONOS envelope.
   app.removeContentTypeParser('text/plain');
@@ -73,7 +79,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
     const operation = request.routeOptions.schema?.operationId;
     if (operation === undefined || !NOT_RATE_LIMITED.has(operation)) {
       const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'ionos', credential: credential.id, limit: credential.rate_limit, now: ctx.clock.now() });
-      if (!decision.allowed) throw catalogue.error('paas-ratelimit-1', undefined, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+      if (!decision.allowed) throw catalogue.error('paas-ratelimit-1', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     }
     if (credential.object_storage_access !== 1) throw catalogue.error('paas-auth-2');
   });
@@ -91,7 +97,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
     },
     async (request) => {
       const q = request.query as z.output<typeof accessKeysQuery>;
-      return service.list(request.emulator.namespace, caller(request), q, q['filter.accesskeyId']);
+      return service.list(request.emulator.namespace, caller(request), q, q['filter.accesskeyId'], apiRoot(request));
     },
   );
 
@@ -193,7 +199,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
         response: { 200: regionReadList, ...errors(400, 401, 403, 429, 500, 503) },
       },
     },
-    async (request) => service.regions(request.emulator.namespace, request.query as z.output<typeof regionsQuery>),
+    async (request) => service.regions(request.emulator.namespace, request.query as z.output<typeof regionsQuery>, apiRoot(request)),
   );
 
   app.get(

@@ -17,8 +17,8 @@ const DEFAULT_FAILED_MESSAGE = {
   destroying: 'The access key could not be deleted',
 } as const;
 
-/** URN formats as IONOS shows them (module-ansible docs). */
-export const userUrn = (userId: string) => `ionos:iam:cloud::users/${userId}`;
+/** URN formats as the API docs' examples show them (`createdBy`, `lastModifiedBy`; the Ansible docs show `ionos:iam:cloud::users/…`). */
+export const userUrn = (userId: string) => `ionos:identity:::users/${userId}`;
 export const accessKeyUrn = (contract: string, id: string) => `ionos:s3::${contract}:accesskeys/${id}`;
 
 export const DEFAULT_OFFSET = 0;
@@ -61,8 +61,9 @@ interface Settled {
   statusMessage: string | null;
 }
 
-function pageLinks(path: string, offset: number, limit: number, total: number, extra: Record<string, string> = {}): Links {
-  const url = (o: number) => `${path}?${new URLSearchParams({ offset: String(o), limit: String(limit), ...extra }).toString()}`;
+/** `_links` are absolute, as in the docs' example: `root` is the API root the client called (scheme, host, mount). */
+function pageLinks(root: string, path: string, offset: number, limit: number, total: number, extra: Record<string, string> = {}): Links {
+  const url = (o: number) => `${root}${path}?${new URLSearchParams({ offset: String(o), limit: String(limit), ...extra }).toString()}`;
   return {
     ...(offset > 0 ? { prev: url(Math.max(0, offset - limit)) } : {}),
     self: url(offset),
@@ -105,7 +106,7 @@ export class IonosService {
   private ownKey(ns: string, caller: Caller, id: string): Settled {
     const row = this.deps.store.key(ns, id);
     const settled = row && row.user_id === caller.user.user_id ? this.settle(ns, row) : undefined;
-    if (!settled) throw catalogue.error('paas-resource-1', undefined, `AccessKey with id '${id}' not found`);
+    if (!settled) throw catalogue.error('paas-resource-1', { message: `AccessKey with id '${id}' not found` });
     return settled;
   }
 
@@ -118,7 +119,7 @@ export class IonosService {
     // Fewer rows than the limit: room for sure. Otherwise settle them and count the live ones.
     if (this.deps.store.keyRowCount(ns, caller.user.user_id) < limit) return;
     if (this.liveKeys(ns, caller.user.user_id).length >= limit) {
-      throw catalogue.error('paas-quota-1', undefined, `The maximum number of access keys per user (${limit}) has been reached`);
+      throw catalogue.error('paas-quota-1', { message: `The maximum number of access keys per user (${limit}) has been reached` });
     }
   }
 
@@ -127,7 +128,7 @@ export class IonosService {
     if (outcome === undefined) return null;
     if (outcome === OUTCOME_FAILED) return DEFAULT_FAILED_MESSAGE[phase];
     if (outcome.startsWith(`${OUTCOME_FAILED}:`) && outcome.length > OUTCOME_FAILED.length + 1) return outcome.slice(OUTCOME_FAILED.length + 1);
-    throw catalogue.error('paas-validation-1', undefined, `Unknown emulator outcome "${outcome}" for ionos: use FAILED or FAILED:<statusMessage>`);
+    throw catalogue.error('paas-validation-1', { message: `Unknown emulator outcome "${outcome}" for ionos: use FAILED or FAILED:<statusMessage>` });
   }
 
   private restart(ns: string, id: string): void {
@@ -187,7 +188,7 @@ export class IonosService {
 
   // ---- access keys ----
 
-  list(ns: string, caller: Caller, page: Page, filter: string | undefined): AccessKeyReadList {
+  list(ns: string, caller: Caller, page: Page, filter: string | undefined, root: string): AccessKeyReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.liveKeys(ns, caller.user.user_id).filter((s) => filter === undefined || s.row.access_key === filter || s.row.id === filter.toLowerCase());
@@ -199,7 +200,7 @@ export class IonosService {
       items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s, null, regions)),
       offset,
       limit,
-      _links: pageLinks('/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
+      _links: pageLinks(root, '/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
     };
   }
 
@@ -243,7 +244,7 @@ export class IonosService {
   ensure(ns: string, caller: Caller, pathId: string, body: AccessKeyEnsure, outcome: string | undefined): { created: boolean; key: AccessKeyRead } {
     const id = pathId.toLowerCase();
     if (body.id !== undefined && body.id.toLowerCase() !== id) {
-      throw catalogue.error('paas-conflict-1', undefined, `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')`);
+      throw catalogue.error('paas-conflict-1', { message: `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')` });
     }
     const failMessage = this.failMessage(outcome, 'provisioning');
     const { store, clock, ids } = this.deps;
@@ -252,10 +253,10 @@ export class IonosService {
     const existingRow = store.key(ns, id);
     const existing = existingRow ? this.settle(ns, existingRow) : undefined;
     if (existing && existing.row.user_id !== userId) {
-      throw catalogue.error('paas-conflict-1', undefined, `An AccessKey with id '${id}' already exists and belongs to another user`);
+      throw catalogue.error('paas-conflict-1', { message: `An AccessKey with id '${id}' already exists and belongs to another user` });
     }
     if (existing?.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', undefined, `AccessKey '${id}' is being deleted (status DESTROYING)`);
+      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' is being deleted (status DESTROYING)` });
     }
     if (existing) {
       store.replaceKey(ns, id, { description: body.properties.description, since: now, failMessage, modifiedBy: userId });
@@ -274,7 +275,7 @@ export class IonosService {
     const failMessage = this.failMessage(outcome, 'provisioning');
     const current = this.ownKey(ns, caller, id);
     if (current.status === 'PROVISIONING' || current.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', undefined, `AccessKey '${id}' cannot be renewed while its status is ${current.status}`);
+      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' cannot be renewed while its status is ${current.status}` });
     }
     const { store, clock, ids } = this.deps;
     const now = clock.now();
@@ -296,7 +297,7 @@ export class IonosService {
 
   // ---- regions ----
 
-  regions(ns: string, page: Page): RegionReadList {
+  regions(ns: string, page: Page, root: string): RegionReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
     const all = this.deps.store.regions(ns);
@@ -307,13 +308,13 @@ export class IonosService {
       items: all.slice(offset, offset + limit).map((r) => this.regionView(r)),
       offset,
       limit,
-      _links: pageLinks('/regions', offset, limit, all.length),
+      _links: pageLinks(root, '/regions', offset, limit, all.length),
     };
   }
 
   region(ns: string, id: string): RegionRead {
     const row = this.deps.store.region(ns, id);
-    if (!row) throw catalogue.error('paas-resource-1', undefined, `Region '${id}' not found`);
+    if (!row) throw catalogue.error('paas-resource-1', { message: `Region '${id}' not found` });
     return this.regionView(row);
   }
 }

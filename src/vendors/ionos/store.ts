@@ -75,7 +75,6 @@ export const ionosStore = perDatabase((db: Database) => {
     insertCredential: db.prepare<[string, string, string, string | null, string, string | null, string, number, number]>(
       'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    credentialCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ionos_credentials WHERE namespace = ?'),
     // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
     bearer: db.prepare<[string, string], CredentialRow>(
       "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
@@ -113,7 +112,6 @@ export const ionosStore = perDatabase((db: Database) => {
     user: (ns: string, userId: string) => s.user.get(ns, userId),
     insertCredential: (ns: string, c: CredentialRow) =>
       s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
-    credentialCount: (ns: string) => s.credentialCount.get(ns)!.n,
     /** The bearer credential whose token has this digest (`secretDigest(token)`). */
     bearer: (ns: string, tokenDigest: string) => s.bearer.get(ns, tokenDigest),
     basic: (ns: string, username: string) => s.basic.get(ns, username),

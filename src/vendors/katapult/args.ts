@@ -56,9 +56,24 @@ export function parseRackQuery(raw: string): Args {
   return out;
 }
 
+/** `over` merged into a copy of `base`, hashes key by key; iterative, so no input depth reaches the stack. */
 export function deepMerge(base: Args, over: Args): Args {
   const out: Args = { ...base };
-  for (const [k, v] of Object.entries(over)) if (!UNSAFE_KEYS.has(k)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Args, v) : v;
+  const work: Array<[Args, Args]> = [[out, over]];
+  while (work.length > 0) {
+    const [target, source] = work.pop()!;
+    for (const [k, v] of Object.entries(source)) {
+      if (UNSAFE_KEYS.has(k)) continue;
+      const current = target[k];
+      if (isObject(v) && isObject(current)) {
+        const copy: Args = { ...current };
+        target[k] = copy;
+        work.push([copy, v]);
+      } else {
+        target[k] = v;
+      }
+    }
+  }
   return out;
 }
 

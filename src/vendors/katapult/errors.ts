@@ -63,7 +63,7 @@ const DEFAULT_DETAIL: Partial<Record<KatapultErrorCode, () => unknown>> = {
 };
 
 export function katapultError(code: KatapultErrorCode, detail?: unknown, description?: string): VendorError {
-  return catalogue.error(code, detail ?? DEFAULT_DETAIL[code]?.() ?? {}, description);
+  return catalogue.error(code, { detail: detail ?? DEFAULT_DETAIL[code]?.() ?? {}, message: description });
 }
 
 export type ArgumentIssue = 'invalid_scalar' | 'parse_error' | 'validation_error' | 'invalid_enum_value' | 'missing_lookup_value' | 'ambiguous_lookup_values';
@@ -72,31 +72,34 @@ export type ArgumentIssue = 'invalid_scalar' | 'parse_error' | 'validation_error
 export function invalidArgument(path: string[], issue: ArgumentIssue, issueDescription: string, errors: string[] = []): VendorError {
   const name = path.join('.');
   return catalogue.error('invalid_argument', {
-    path,
-    index: null,
-    issue,
-    issue_description: issueDescription,
-    errors,
-    argument: { id: name, name: path[path.length - 1] ?? name, description: null },
-  }, `The '${name}' argument is invalid`);
+    detail: {
+      path,
+      index: null,
+      issue,
+      issue_description: issueDescription,
+      errors,
+      argument: { id: name, name: path[path.length - 1] ?? name, description: null },
+    },
+    message: `The '${name}' argument is invalid`,
+  });
 }
 
 /** Apia's 400 missing_required_argument. */
 export function missingArgument(path: string[]): VendorError {
   const name = path.join('.');
-  return catalogue.error('missing_required_argument', { path, argument: { name: path[path.length - 1] ?? name, description: null } }, `The '${name}' argument is required but has not been provided`);
+  return catalogue.error('missing_required_argument', { detail: { path, argument: { name: path[path.length - 1] ?? name, description: null } }, message: `The '${name}' argument is required but has not been provided` });
 }
 
 function fromProblem(problem: Problem): VendorError {
   switch (problem.kind) {
     case 'route_not_found':
-      return catalogue.error('route_not_found', {}, `No route matches '${problem.path}' for ${problem.method}`);
+      return catalogue.error('route_not_found', { detail: {}, message: `No route matches '${problem.path}' for ${problem.method}` });
     case 'invalid_json':
     case 'unsupported_media_type':
-      return catalogue.error('invalid_json_body', { details: problem.message });
+      return catalogue.error('invalid_json_body', { detail: { details: problem.message } });
     case 'body_too_large':
       // Katapult documents no size limit; the emulator answers 413 in the vendor envelope (documented).
-      return catalogue.error('request_too_large', { details: problem.message });
+      return catalogue.error('request_too_large', { detail: { details: problem.message } });
     case 'validation': {
       const issue = problem.issues?.[0];
       if (!issue) return invalidArgument(['request'], 'invalid_scalar', problem.message, [problem.message]);
@@ -106,10 +109,10 @@ function fromProblem(problem: Problem): VendorError {
     case 'unknown_fault':
       return invalidArgument(['x-emulator-fault'], 'invalid_enum_value', problem.message, [problem.message]);
     case 'unavailable':
-      return catalogue.error('service_unavailable', {}, problem.message);
+      return catalogue.error('service_unavailable', { detail: {}, message: problem.message });
     case 'internal':
     default:
-      return catalogue.error('unhandled_exception', {});
+      return catalogue.error('unhandled_exception', { detail: {} });
   }
 }
 

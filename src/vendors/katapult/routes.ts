@@ -102,6 +102,22 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** A forced 429 has no window of its own: a client waits as long as a fresh one-minute window lasts. */
+const FORCED_RETRY_AFTER_SECONDS = 60;
+
+/** The forced 429's `detail.total_permitted`, set to the limit its headers show (the default window's). */
+function withTotalPermitted(payload: unknown, limit: number): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    const body = JSON.parse(payload) as { error?: { code?: string; detail?: Record<string, unknown> } };
+    if (body.error?.code !== 'rate_limit_reached') return payload;
+    body.error.detail = { ...body.error.detail, total_permitted: limit };
+    return JSON.stringify(body);
+  } catch {
+    return payload;
+  }
+}
+
 export function registerRoutes(app: FastifyInstance, ctx: VendorContext): void {
   const service = katapultService(ctx);
   const tokens = new WeakMap<FastifyRequest, ApiToken>();
@@ -137,20 +153,26 @@ export function registerRoutes(app: FastifyInstance, ctx: VendorContext): void {
     const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'katapult', credential: token.token, limit: token.rateLimit, now: ctx.clock.now() });
     reply.header('x-ratelimit-permitted', String(decision.limit));
     reply.header('x-ratelimit-remaining', String(decision.remaining));
-    if (!decision.allowed) throw catalogue.error('rate_limit_reached', { total_permitted: decision.limit }, undefined, { 'retry-after': String(decision.retryAfterSeconds) });
+    if (!decision.allowed) throw catalogue.error('rate_limit_reached', { detail: { total_permitted: decision.limit }, headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     service.checkScope(token, scopes);
     tokens.set(request, token);
   });
 
   // The live API sends a bare `application/json` (Fastify would add a charset), and the rate-limit headers
-  // on every response: one answered before a token was known (no token, unknown token, no route) consumed
-  // nothing, so it shows a default token's full window.
+  // on every response: one answered before a token was known (no token, unknown token, no route, a forced
+  // fault) consumed nothing, so it shows a default token's full window. A forced 429 looks like a real one:
+  // the window's limit, nothing remaining, `Retry-After` and `detail.total_permitted` = the limit.
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     if (!reply.hasHeader('x-ratelimit-permitted')) {
-      const limit = String(ctx.rateLimiter.limitFor('katapult', s.DEFAULT_TOKEN_RATE_LIMIT));
-      reply.header('x-ratelimit-permitted', limit).header('x-ratelimit-remaining', limit);
+      const limit = ctx.rateLimiter.limitFor('katapult', s.DEFAULT_TOKEN_RATE_LIMIT);
+      const forced429 = reply.statusCode === 429;
+      reply.header('x-ratelimit-permitted', String(limit)).header('x-ratelimit-remaining', forced429 ? '0' : String(limit));
+      if (forced429) {
+        if (!reply.hasHeader('retry-after')) reply.header('retry-after', String(FORCED_RETRY_AFTER_SECONDS));
+        return withTotalPermitted(payload, limit);
+      }
     }
     return payload;
   });

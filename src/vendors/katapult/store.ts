@@ -63,12 +63,10 @@ function create(db: Database) {
     deleteTrash: prep<[string, string]>(db, 'DELETE FROM katapult_trash_objects WHERE namespace = ? AND id = ?'),
 
     keyById: prep<[string, string], AccessKeyRow>(db, 'SELECT * FROM katapult_access_keys WHERE namespace = ? AND id = ?'),
-    keysForAccount: prep<[string, string, number, number], AccessKeyRow>(db, 'SELECT * FROM katapult_access_keys WHERE namespace = ? AND account_id = ? ORDER BY created_at, rowid LIMIT ? OFFSET ?'),
     keysForOrg: prep<[string, string, number, number], AccessKeyRow>(db, `SELECT k.* FROM katapult_access_keys k JOIN katapult_accounts a ON a.namespace = k.namespace AND a.id = k.account_id
       WHERE k.namespace = ? AND a.organization_id = ? AND a.trash_id IS NULL ORDER BY k.created_at, k.rowid LIMIT ? OFFSET ?`),
     keyCountForOrg: prep<[string, string], { n: number }>(db, `SELECT count(*) AS n FROM katapult_access_keys k JOIN katapult_accounts a ON a.namespace = k.namespace AND a.id = k.account_id
       WHERE k.namespace = ? AND a.organization_id = ? AND a.trash_id IS NULL`),
-    keyCount: prep<[string, string], { n: number }>(db, 'SELECT count(*) AS n FROM katapult_access_keys WHERE namespace = ? AND account_id = ?'),
     insertKey: prep(db, `INSERT INTO katapult_access_keys (namespace, id, account_id, name, region, created_at, all_buckets_read, all_objects_read, all_objects_write, settled, pending_since, s3_access_key_id, s3_secret_hash, credentials_generated_at)
       VALUES (@namespace, @id, @account_id, @name, @region, @created_at, @all_buckets_read, @all_objects_read, @all_objects_write, @settled, @pending_since, @s3_access_key_id, @s3_secret_hash, @credentials_generated_at)`),
     updateKey: prep(db, 'UPDATE katapult_access_keys SET name = @name, all_buckets_read = @all_buckets_read, all_objects_read = @all_objects_read, all_objects_write = @all_objects_write, pending_since = @pending_since WHERE namespace = @namespace AND id = @id'),

@@ -65,8 +65,6 @@ export const catalogue = new ErrorCatalogue(
   },
 );
 
-export type KrutrimCode = ReturnType<typeof catalogue.codes>[number];
-
 /** `Bad request: body.name: …` — the vendor's status text first, then where the input was wrong. */
 function describeIssues(problem: Problem): string | undefined {
   const issues = problem.issues ?? [];
@@ -86,18 +84,18 @@ export const krutrimErrors: VendorErrorModel = {
         return catalogue.error('INVALID_JSON');
       case 'validation': {
         const detail = describeIssues(problem);
-        return catalogue.error('BAD_REQUEST', undefined, detail ? `Bad request: ${detail}` : `Bad request: ${problem.message}`);
+        return catalogue.error('BAD_REQUEST', { message: detail ? `Bad request: ${detail}` : `Bad request: ${problem.message}` });
       }
       case 'route_not_found':
-        return catalogue.error('NOT_FOUND', undefined, `Not found: ${problem.message}`);
+        return catalogue.error('NOT_FOUND', { message: `Not found: ${problem.message}` });
       case 'body_too_large':
         return catalogue.error('PAYLOAD_TOO_LARGE');
       case 'unsupported_media_type':
         return catalogue.error('UNSUPPORTED_MEDIA_TYPE');
       case 'unknown_fault':
-        return catalogue.error('BAD_REQUEST', undefined, `Bad request: ${problem.message}`);
+        return catalogue.error('BAD_REQUEST', { message: `Bad request: ${problem.message}` });
       case 'unavailable':
-        return catalogue.error('SERVICE_UNAVAILABLE', undefined, `Service unavailable: ${problem.message}`);
+        return catalogue.error('SERVICE_UNAVAILABLE', { message: `Service unavailable: ${problem.message}` });
       case 'internal':
       default:
         return catalogue.error('INTERNAL_SERVER_ERROR');

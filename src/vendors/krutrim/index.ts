@@ -20,6 +20,7 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     { name: 'krutrim_lifecycle_rules' },
     { name: 'krutrim_policies' },
     { name: 'krutrim_policy_attachments' },
+    { name: 'krutrim_policy_principals' },
     { name: 'krutrim_bucket_policies' },
   ],
   // Session expiry is KRUTRIM_SESSION_TIMEOUT, presigned URL expiry is the URL's own; no other asynchronous state.

@@ -83,7 +83,8 @@ export const accessKeyItem = z.object({
   access_key_id: z.string(),
   access_key: z.string(),
   key_name: z.string(),
-  created_at: z.string(),
+  created_at: z.string().describe('read by the Python SDK'),
+  created_date: z.string().describe('the docs page'),
   status: z.enum(['Active', 'Inactive']),
   region: z.string(),
   tier: z.string(),
@@ -103,8 +104,7 @@ export const activateBody = z.object({ accessKey: z.string().min(1), secretKey: 
 export const sessionResponse = z.object({ lastActiveAt: z.string(), sessionToken: z.string(), expiresAt: z.string(), refreshToken: z.string() });
 export const sessionTokenParams = z.object({ sessionToken: z.string().min(1) });
 export const refreshBody = z.object({ refreshToken: z.string().min(1) }).strict();
-export const sessionStatus = z.object({ isActive: z.boolean(), accessKey: z.string(), lastActiveAt: z.string(), expiresAt: z.string() });
-export const messageResponse = z.object({ message: z.string() });
+export const sessionStatus = z.object({ isActive: z.boolean(), accessKey: z.string(), createdAt: z.string(), lastActiveAt: z.string(), expiresAt: z.string() });
 
 // ---------------------------------------------------------------- buckets
 
@@ -152,12 +152,12 @@ export const createBucketBody = z
     versioning: z.boolean().optional(),
     anonymous_access: z.boolean().optional(),
     region: z.string().min(1).optional(),
-    tier: z.string().min(1).optional(),
+    tier: z.string().max(64).optional().describe('"" (what the Go SDK sends without a tier) means the default'),
   })
   .strict();
 export const createBucketResponse = z.object({ createdAt: z.string(), krn: z.string(), bucketName: z.string() });
 export const updateBucketBody = z
-  .object({ versioning: z.boolean().optional(), anonymous_access: z.boolean().optional(), tags: tags.optional(), description: z.string().max(1024).optional() })
+  .object({ versioning: z.boolean().optional(), anonymous_access: z.boolean().optional(), tags: tags.nullish().describe('null (what the Go SDK sends without tags) keeps them'), description: z.string().max(1024).optional() })
   .strict();
 export const bucketParams = z.object({ bucketId: z.string().min(1) });
 
@@ -179,7 +179,7 @@ export const objectEntry = z.object({
 });
 export const objectList = z.array(objectEntry);
 export const uploadBody = z.object({ prefix: objectKey.describe('the object key to upload to'), contentType: z.string().min(1).max(255).optional(), expires_in: expiresIn.optional() }).strict();
-export const uploadResponse = z.object({ objectKey: z.string(), message: z.string(), preSignedUrl: z.string(), method: z.literal('PUT'), expiresAt: z.string() });
+export const uploadResponse = z.object({ objectKey: z.string(), message: z.string(), preSignedUrl: z.string(), uploadPreSignedUrl: z.string().describe('the same URL, the name the Go SDK example reads'), method: z.literal('PUT'), expiresAt: z.string() });
 const keyFields = { objectkey: objectKey.optional(), objectKey: objectKey.optional() };
 const oneKey = (b: { objectkey?: string | undefined; objectKey?: string | undefined }) => (b.objectkey ?? b.objectKey) !== undefined;
 const keyMessage = { message: 'objectkey is required', path: ['objectkey'] };
@@ -237,9 +237,13 @@ export const ruleParams = z.object({ bucketId: z.string().min(1), ruleId: z.stri
 
 const statement = z.record(z.string(), z.unknown());
 const conditions = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
-export const createPolicyBody = z.object({ name: z.string().min(1).max(128), description: z.string().max(1024).optional(), statements: z.array(statement).min(1), conditions: conditions.optional() }).strict();
-export const updatePolicyBody = z.object({ name: z.string().min(1).max(128).optional(), description: z.string().max(1024).optional(), statements: z.array(statement).min(1).optional(), conditions: conditions.optional() }).strict();
+/** Fields of a policy the server owns: accepted in a body (a client may send a policy back as it got it) and ignored. */
+const serverOwned = { _id: z.unknown().optional(), accountId: z.unknown().optional(), policyKRN: z.unknown().optional(), CreationDate: z.unknown().optional(), UpdateDate: z.unknown().optional(), attachedTo: z.unknown().optional() };
+export const createPolicyBody = z.object({ name: z.string().min(1).max(128), description: z.string().max(1024).optional(), statements: z.array(statement).min(1), conditions: conditions.optional(), ...serverOwned }).strict();
+export const updatePolicyBody = z.object({ name: z.string().min(1).max(128).optional(), description: z.string().max(1024).optional(), statements: z.array(statement).min(1).optional(), conditions: conditions.optional(), ...serverOwned }).strict();
 export const policy = z.object({
+  _id: z.string(),
+  accountId: z.string(),
   name: z.string(),
   description: z.string(),
   statements: z.array(statement),
@@ -247,10 +251,15 @@ export const policy = z.object({
   policyKRN: z.string(),
   CreationDate: z.string(),
   UpdateDate: z.string(),
-  attachedBuckets: z.array(z.string()),
+  attachedTo: z.array(z.string()).describe('the customer ids (kcid) the policy is attached to'),
 });
 export const policyParams = z.object({ policykrn: z.string().min(1) });
-export const attachBody = z.object({ bucketKrns: z.array(z.string().min(1)).min(1).max(100) }).strict();
+const policyKrns = z.array(z.string().min(1)).min(1).max(100);
+const kcid = z.string().min(1).max(128);
+export const attachBody = z.object({ policyKRNs: policyKrns, kcid: kcid.optional().describe("default: K-Customer-ID, else the account's customer id") }).strict();
+export const detachBody = z.object({ kcid, policyKRNs: policyKrns }).strict();
+/** One policy named: that policy; several: the list, in the order named. */
+export const attachResponse = z.union([policy, z.array(policy)]);
 
 // ---------------------------------------------------------------- bucket policies
 

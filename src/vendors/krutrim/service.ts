@@ -33,7 +33,8 @@ export interface AuthHeaders {
   tier?: string | undefined;
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+/** Times as the KOS docs write them: `2000-01-23T04:56:07.000+00:00` (UTC, an explicit offset rather than `Z`). */
+export const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, -1)}+00:00`;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -92,15 +93,15 @@ export class KrutrimService {
   authenticate(namespace: string, h: AuthHeaders): Caller {
     const s = this.store;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
-    if (!match) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: an Authorization: Bearer <api key> header is required');
+    if (!match) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: an Authorization: Bearer <api key> header is required' });
     const given = match[1]!;
     const key = s.apiKeyByDigest.get(namespace, secretDigest(given));
-    if (!key || !sameSecret(given, key.api_key)) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key is not valid');
+    if (!key || !sameSecret(given, key.api_key)) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key is not valid' });
     if (h.accountId !== undefined && h.accountId !== key.account_id) {
-      throw catalogue.error('FORBIDDEN', undefined, `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}`);
+      throw catalogue.error('FORBIDDEN', { message: `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}` });
     }
     const account = s.account.get(namespace, key.account_id);
-    if (!account) throw catalogue.error('UNAUTHORIZED', undefined, 'Unauthorized: the API key has no account');
+    if (!account) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key has no account' });
     const regionId = h.regionId ?? DEFAULT_REGIONS[0].id;
     const region = s.region.get(namespace, regionId);
     if (!region) throw this.invalidRegion(namespace, regionId);
@@ -120,12 +121,12 @@ export class KrutrimService {
 
   private invalidRegion(namespace: string, region: string) {
     const known = this.store.regions.all(namespace).map((r) => r.region_id);
-    return catalogue.error('INVALID_REGION', undefined, `Bad request, unknown region ${JSON.stringify(region)}: one of ${known.join(', ')}`);
+    return catalogue.error('INVALID_REGION', { message: `Bad request, unknown region ${JSON.stringify(region)}: one of ${known.join(', ')}` });
   }
 
   checkOtp(otp: string | undefined): void {
     // The docs show an optional `otp`; how it is issued is not public. Any 4–8 digit code is accepted.
-    if (otp !== undefined && !/^\d{4,8}$/.test(otp)) throw catalogue.error('INVALID_OTP', undefined, 'Bad request, invalid OTP: expected 4 to 8 digits');
+    if (otp !== undefined && !/^\d{4,8}$/.test(otp)) throw catalogue.error('INVALID_OTP', { message: 'Bad request, invalid OTP: expected 4 to 8 digits' });
   }
 
   // ------------------------------------------------------------------ access keys
@@ -136,6 +137,7 @@ export class KrutrimService {
       access_key: row.access_key,
       key_name: row.key_name,
       created_at: iso(row.created_at),
+      created_date: iso(row.created_at),
       status: row.status as 'Active' | 'Inactive',
       region: row.region,
       tier: row.tier,
@@ -232,18 +234,20 @@ export class KrutrimService {
     const active = this.isActive(row, now);
     // A deactivated session reports the time it ended as its expiry.
     const expiresAt = row.deactivated_at !== null ? Math.min(row.deactivated_at, row.expires_at) : row.expires_at;
-    return { isActive: active, accessKey: row.access_key, lastActiveAt: iso(row.last_active_at), expiresAt: iso(expiresAt) };
+    return { isActive: active, accessKey: row.access_key, createdAt: iso(row.created_at), lastActiveAt: iso(row.last_active_at), expiresAt: iso(expiresAt) };
   }
 
-  deactivateSession(c: Caller, token: string) {
+  deactivateSession(c: Caller, token: string): void {
     const row = this.findSession(c, token);
     this.store.deactivateSession.run(this.now(), c.namespace, row.session_id);
-    return { message: 'Session deactivated successfully' };
   }
 
-  /** For object operations: the `x-session-token` must name an active session of the caller's account. */
-  requireSession(c: Caller, token: string | undefined): SessionRow {
-    if (token === undefined || token === '') throw catalogue.error('SESSION_REQUIRED');
+  /**
+   * For object operations: the Bearer API key is enough (the Go SDK sends upload URL, download URL, move and
+   * delete with nothing else); an `x-session-token`, when sent, must name an active session of the caller's account.
+   */
+  checkSession(c: Caller, token: string | undefined): SessionRow | undefined {
+    if (token === undefined || token === '') return undefined;
     const row = this.sessionByToken(c.namespace, token);
     if (!row || row.account_id !== c.accountId) throw catalogue.error('INVALID_SESSION');
     const now = this.now();
@@ -317,11 +321,12 @@ export class KrutrimService {
     body: { name: string; description?: string | undefined; tags?: Record<string, string> | undefined; versioning?: boolean | undefined; anonymous_access?: boolean | undefined; region?: string | undefined; tier?: string | undefined },
   ) {
     const problem = bucketNameProblem(body.name);
-    if (problem) throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: name: ${problem}`);
+    if (problem) throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: name: ${problem}` });
     const regionId = body.region ?? c.region;
     const region = this.store.region.get(c.namespace, regionId);
     if (!region) throw this.invalidRegion(c.namespace, regionId);
-    const tier = body.tier ?? (c.tierFromHeader && regionId === c.region ? c.tier : region.tier);
+    // The Go SDK sends `"tier": ""` when no tier is chosen.
+    const tier = body.tier || (c.tierFromHeader && regionId === c.region ? c.tier : region.tier);
     return this.store.transaction(() => {
       if (this.store.bucketByName.get(c.namespace, body.name)) throw catalogue.error('BUCKET_ALREADY_EXISTS');
       const now = this.now();
@@ -340,11 +345,12 @@ export class KrutrimService {
     return this.bucketView(b);
   }
 
-  updateBucket(c: Caller, ref: string, body: { versioning?: boolean | undefined; anonymous_access?: boolean | undefined; tags?: Record<string, string> | undefined; description?: string | undefined }) {
+  updateBucket(c: Caller, ref: string, body: { versioning?: boolean | undefined; anonymous_access?: boolean | undefined; tags?: Record<string, string> | null | undefined; description?: string | undefined }) {
     const b = this.findBucket(c, ref);
     this.store.updateBucket.run(
       body.description ?? b.description,
-      body.tags !== undefined ? JSON.stringify(body.tags) : b.tags,
+      // `null` is what the Go SDK sends when the caller gave no tags: they stay.
+      body.tags !== undefined && body.tags !== null ? JSON.stringify(body.tags) : b.tags,
       body.versioning !== undefined ? (body.versioning ? 1 : 0) : b.versioning,
       body.anonymous_access !== undefined ? (body.anonymous_access ? 1 : 0) : b.anonymous_access,
       this.now(),
@@ -380,7 +386,6 @@ export class KrutrimService {
   private removeBucketState(b: BucketRow): void {
     this.store.deleteRules.run(b.namespace, b.bucket_id);
     this.store.deleteBucketPolicy.run(b.namespace, b.bucket_id);
-    this.store.detachBucket.run(b.namespace, b.bucket_id);
     this.store.deleteObjects.run(b.namespace, b.bucket_id);
   }
 
@@ -419,7 +424,7 @@ export class KrutrimService {
   startUpload(c: Caller, ref: string, body: { prefix: string; contentType?: string | undefined; expires_in?: number | undefined }, base: UrlBase) {
     const b = this.objectBucket(c, ref);
     const url = this.presign(base, 'PUT', b, body.prefix, body.expires_in);
-    return { objectKey: body.prefix, message: 'Upload URL generated successfully', preSignedUrl: url.url, method: 'PUT' as const, expiresAt: url.expiresAt };
+    return { objectKey: body.prefix, message: 'Upload URL generated successfully', preSignedUrl: url.url, uploadPreSignedUrl: url.url, method: 'PUT' as const, expiresAt: url.expiresAt };
   }
 
   downloadUrl(c: Caller, ref: string, key: string, expiresIn: number | undefined, method: 'GET' | 'PUT', base: UrlBase) {
@@ -502,7 +507,7 @@ export class KrutrimService {
 
   putObject(b: BucketRow, key: string, body: Buffer, contentType: string | undefined) {
     const max = this.ctx.config.krutrimMaxObjectBytes;
-    if (body.length > max) throw catalogue.error('PAYLOAD_TOO_LARGE', undefined, `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)`);
+    if (body.length > max) throw catalogue.error('PAYLOAD_TOO_LARGE', { message: `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)` });
     const etag = createHash('md5').update(body).digest('hex');
     this.store.upsertObject.run(b.namespace, b.bucket_id, key, body, body.length, contentType || 'application/octet-stream', etag, 'STANDARD', this.now());
     return { message: 'Object uploaded successfully', objectKey: key, etag, size_bytes: body.length };
@@ -535,7 +540,7 @@ export class KrutrimService {
 
   /** Merges input over a rule and validates the numbers (422 when invalid). */
   private ruleValues(input: RuleInput, base?: RuleRow) {
-    const invalid = (why: string) => catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: ${why}`);
+    const invalid = (why: string) => catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: ${why}` });
     const num = (field: 'expiration_days' | 'noncurrent_days' | 'newer_noncurrent_versions' | 'delete_incomplete_mpu', max: number): number | null => {
       const value = input[field] !== undefined ? input[field] : (base?.[field] ?? null);
       if (value === null) return null;
@@ -557,7 +562,6 @@ export class KrutrimService {
     if (values.expiration_days === null && values.noncurrent_days === null && values.delete_incomplete_mpu === null && !values.expired_obj_delete_marker) {
       throw invalid('a rule needs at least one action: expiration_days, noncurrent_days, delete_incomplete_mpu or expired_obj_delete_marker');
     }
-    if (values.expiration_days !== null && values.expired_obj_delete_marker) throw invalid('expiration_days and expired_obj_delete_marker cannot be combined');
     return values;
   }
 
@@ -604,11 +608,11 @@ export class KrutrimService {
   // ------------------------------------------------------------------ policies
 
   private policyView(p: PolicyRow) {
-    const buckets = this.store.attachments.all(p.namespace, p.policy_id).map((a) => this.store.bucketById.get(p.namespace, p.account_id, a.bucket_id)).filter((b): b is BucketRow => b !== undefined);
     return {
+      _id: p.policy_id, accountId: p.account_id,
       name: p.name, description: p.description, statements: JSON.parse(p.statements) as Array<Record<string, unknown>>, conditions: JSON.parse(p.conditions) as Record<string, unknown> | unknown[],
       policyKRN: krn(p.region, p.account_id, p.customer_id, 'policy', p.policy_id), CreationDate: iso(p.created_at), UpdateDate: iso(p.updated_at),
-      attachedBuckets: buckets.map((b) => this.bucketKrn(b)),
+      attachedTo: this.store.principals.all(p.namespace, p.policy_id).map((a) => a.kcid),
     };
   }
 
@@ -657,17 +661,22 @@ export class KrutrimService {
     });
   }
 
-  attachPolicy(c: Caller, ref: string, bucketRefs: string[], attach: boolean) {
+  /**
+   * Attaches (or detaches) the named policies to a customer (`kcid`), all or none: an unknown policy → 404,
+   * detaching one that is not attached → 422, and nothing changes. Attaching twice is a no-op.
+   */
+  attachPolicies(c: Caller, policyKrns: string[], kcid: string, attach: boolean) {
     return this.store.transaction(() => {
-      const p = this.findPolicy(c, ref);
-      const buckets = bucketRefs.map((r) => this.findBucket(c, r));
-      const attached = new Set(this.store.attachments.all(c.namespace, p.policy_id).map((a) => a.bucket_id));
-      for (const b of buckets) {
-        if (attach) this.store.attach.run(c.namespace, p.policy_id, b.bucket_id, this.now());
-        else if (!attached.has(b.bucket_id)) throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: the policy is not attached to ${this.bucketKrn(b)}`);
-        else this.store.detach.run(c.namespace, p.policy_id, b.bucket_id);
+      const policies = policyKrns.map((ref) => this.findPolicy(c, ref));
+      const now = this.now();
+      for (const p of policies) {
+        if (attach) this.store.attach.run(c.namespace, p.policy_id, kcid, now);
+        else if (this.store.detach.run(c.namespace, p.policy_id, kcid).changes === 0) {
+          throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: policy ${this.policyView(p).policyKRN} is not attached to ${JSON.stringify(kcid)}` });
+        }
       }
-      return this.policyView(p);
+      const views = policies.map((p) => this.policyView(p));
+      return views.length === 1 ? views[0]! : views;
     });
   }
 
@@ -683,7 +692,7 @@ export class KrutrimService {
 
   private checkIps(field: string, values: string[] | undefined): void {
     for (const v of values ?? []) {
-      if (!isIpOrCidr(v)) throw catalogue.error('VALIDATION_ERROR', undefined, `Unprocessable entity, validation error: ${field}: ${JSON.stringify(v)} is not an IP address or CIDR block`);
+      if (!isIpOrCidr(v)) throw catalogue.error('VALIDATION_ERROR', { message: `Unprocessable entity, validation error: ${field}: ${JSON.stringify(v)} is not an IP address or CIDR block` });
     }
   }
 

@@ -144,11 +144,10 @@ function build(db: Database) {
     policyByName: prepare<[string, string, string], PolicyRow>('SELECT * FROM krutrim_policies WHERE namespace = ? AND account_id = ? AND name = ?'),
     policies: prepare<[string, string], PolicyRow>('SELECT * FROM krutrim_policies WHERE namespace = ? AND account_id = ? ORDER BY created_at, rowid'),
     deletePolicy: prepare<[string, string]>('DELETE FROM krutrim_policies WHERE namespace = ? AND policy_id = ?'),
-    attach: prepare<[string, string, string, number]>('INSERT OR IGNORE INTO krutrim_policy_attachments (namespace, policy_id, bucket_id, attached_at) VALUES (?, ?, ?, ?)'),
-    detach: prepare<[string, string, string]>('DELETE FROM krutrim_policy_attachments WHERE namespace = ? AND policy_id = ? AND bucket_id = ?'),
-    attachments: prepare<[string, string], { bucket_id: string }>('SELECT bucket_id FROM krutrim_policy_attachments WHERE namespace = ? AND policy_id = ? ORDER BY attached_at, rowid'),
-    detachPolicy: prepare<[string, string]>('DELETE FROM krutrim_policy_attachments WHERE namespace = ? AND policy_id = ?'),
-    detachBucket: prepare<[string, string]>('DELETE FROM krutrim_policy_attachments WHERE namespace = ? AND bucket_id = ?'),
+    attach: prepare<[string, string, string, number]>('INSERT OR IGNORE INTO krutrim_policy_principals (namespace, policy_id, kcid, attached_at) VALUES (?, ?, ?, ?)'),
+    detach: prepare<[string, string, string]>('DELETE FROM krutrim_policy_principals WHERE namespace = ? AND policy_id = ? AND kcid = ?'),
+    principals: prepare<[string, string], { kcid: string }>('SELECT kcid FROM krutrim_policy_principals WHERE namespace = ? AND policy_id = ? ORDER BY attached_at, rowid'),
+    detachPolicy: prepare<[string, string]>('DELETE FROM krutrim_policy_principals WHERE namespace = ? AND policy_id = ?'),
 
     // bucket policies
     insertBucketPolicy: prepare<[string, string, string, string, string, number, number]>(

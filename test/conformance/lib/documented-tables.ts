@@ -76,14 +76,24 @@ export const IBM_OPERATIONS: DocumentedOperation[] = [
   { name: 'deleteCredential', method: 'DELETE', path: '/credentials/{id}', statuses: ['204', ...IBM_ERRORS], source: 'notes §2.2 (IBM Docs "Delete credential")' },
 ];
 
+/** A time as the KOS docs page writes it: `2000-01-23T04:56:07.000+00:00`. */
+const KOS_TIME = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\+00:00$' };
+
 /** KOS bucket (notes §3.3 "Bucket schema"). */
 const KOS_BUCKET = {
   type: 'object',
   required: ['name', 'krnid', 'createdAt', 'region'],
-  properties: { name: str, krnid: str, owner: str, account_id: str, createdAt: str, usedCapacity: { type: 'number' }, allocatedCapacity: { type: 'integer' }, region: str, url: str, status: str, tags: { type: 'object' }, versioning: { type: 'boolean' }, anonymous_access: { type: 'boolean' }, tier: str },
+  properties: { name: str, krnid: str, owner: str, account_id: str, createdAt: KOS_TIME, usedCapacity: { type: 'number' }, allocatedCapacity: { type: 'integer' }, region: str, url: str, status: str, tags: { type: 'object' }, versioning: { type: 'boolean' }, anonymous_access: { type: 'boolean' }, tier: str },
 };
 
 const KOS_ERRORS = ['400', '401', '404', '500', '503'];
+
+/** KOS policy as the docs page draws it (issue 16: `_id`, `accountId`, `policyKRN`, `name`, `statements`, `conditions`). */
+const KOS_POLICY = {
+  type: 'object',
+  required: ['_id', 'accountId', 'policyKRN', 'name', 'statements', 'conditions'],
+  properties: { _id: str, accountId: str, policyKRN: str, name: str, statements: { type: 'array', items: { type: 'object' } }, conditions: {} },
+};
 
 /**
  * Krutrim KOS (mount `/krutrim`, stands in for `https://cloud.olakrutrim.com`). Lifecycle-rule paths are
@@ -105,7 +115,7 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     statuses: ['201', '400', '401', '409', '422', '500', '503'],
     requiredBody: ['name'],
     source: 'notes §3.3 (docs page)',
-    responses: { '201': { type: 'object', required: ['createdAt', 'krn', 'bucketName'], properties: { createdAt: str, krn: str, bucketName: str } } },
+    responses: { '201': { type: 'object', required: ['createdAt', 'krn', 'bucketName'], properties: { createdAt: KOS_TIME, krn: str, bucketName: str } } },
   },
   { name: 'getBucket', method: 'GET', path: '/kos/v1/buckets/{bucketId}', statuses: ['200', ...KOS_ERRORS], source: 'notes §3.3 (docs page)', responses: { '200': KOS_BUCKET } },
   { name: 'updateBucket', method: 'PUT', path: '/kos/v1/buckets/{bucketId}', statuses: ['200', ...KOS_ERRORS], source: 'notes §3.3 (docs page)', responses: { '200': KOS_BUCKET } },
@@ -116,8 +126,8 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     method: 'GET',
     path: '/kos/v1/access_keys',
     statuses: ['200', ...KOS_ERRORS],
-    source: 'notes §3.3 (docs page)',
-    responses: { '200': { type: 'array', items: { type: 'object', required: ['key_name', 'status'], anyOf: [{ required: ['access_key_id'] }, { required: ['access_key'] }], properties: { access_key_id: str, access_key: str, key_name: str, created_at: {}, status: str, region: str, tier: str } } } },
+    source: 'notes §3.3 (docs page; `created_date` from the page, issue 16)',
+    responses: { '200': { type: 'array', items: { type: 'object', required: ['key_name', 'status', 'created_date'], anyOf: [{ required: ['access_key_id'] }, { required: ['access_key'] }], properties: { access_key_id: str, access_key: str, key_name: str, created_at: {}, created_date: KOS_TIME, status: str, region: str, tier: str } } } },
   },
   {
     name: 'createAccessKey',
@@ -137,10 +147,30 @@ export const KRUTRIM_OPERATIONS: DocumentedOperation[] = [
     responses: { '2XX': { type: 'object', required: ['sessionToken'], properties: { sessionToken: str, refreshToken: str, expiresAt: str, lastActiveAt: str } } },
   },
   { name: 'listObjects', method: 'GET', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
-  { name: 'uploadObject', method: 'PUT', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
+  { name: 'uploadObject', method: 'PUT', path: '/kos/v1/buckets/{bucketKrn}/objects', statuses: ['201'], requiredBody: ['prefix'], source: 'notes §3.3 (SDKs); 201 and `{prefix}` from the docs page (issue 16)' },
   { name: 'downloadObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/download', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'presignObjectUrl', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/url', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'renameObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/rename', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'moveObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/move', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
   { name: 'deleteObject', method: 'POST', path: '/kos/v1/buckets/{bucketKrn}/objects/delete', statuses: ['2XX'], source: 'notes §3.3 (SDKs)' },
+  { name: 'deactivateSession', method: 'DELETE', path: '/kos/v1/sessions/deactivate/{sessionToken}', statuses: ['204'], source: 'the docs page: 204, no body (issue 16)' },
+  { name: 'modifyBucketPolicy', method: 'PUT', path: '/kos/v1/buckets/policy/{bucketKrn}', statuses: ['200'], source: 'the docs page: "No content" (issue 16)' },
+  {
+    name: 'attachPolicy',
+    method: 'POST',
+    path: '/internal/kos/v1/policy/attach',
+    statuses: ['200', ...KOS_ERRORS],
+    requiredBody: ['policyKRNs'],
+    source: 'the docs page: POST /internal/kos/v1/policy/attach {policyKRNs}, 200 with the policy (issue 16)',
+    responses: { '200': KOS_POLICY },
+  },
+  {
+    name: 'detachPolicy',
+    method: 'POST',
+    path: '/internal/kos/v1/policy/detach',
+    statuses: ['200', ...KOS_ERRORS],
+    requiredBody: ['kcid', 'policyKRNs'],
+    source: 'the docs page: POST /internal/kos/v1/policy/detach {kcid, policyKRNs}, 200 with the policy (issue 16)',
+    responses: { '200': KOS_POLICY },
+  },
 ];

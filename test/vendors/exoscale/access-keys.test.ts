@@ -209,7 +209,9 @@ describe('operations', () => {
 
   it.each([
     ['failure', { state: 'failure', reason: 'fault', message: 'Operation failed' }],
-    ['timeout', { state: 'timeout', message: 'Operation timed out' }],
+    // python-exoscale's Client.wait reads result["reason"] for failure and timeout alike: both carry one.
+    ['timeout', { state: 'timeout', reason: 'unknown', message: 'Operation timed out' }],
+    ['timeout:unavailable', { state: 'timeout', reason: 'unavailable', message: 'Operation timed out' }],
     ['busy', { state: 'failure', reason: 'busy', message: 'Operation failed: busy' }],
   ])('a fault rule outcome "%s" makes the revoke operation fail, and the key stays', async (outcome, expected) => {
     const created = await call('POST', '/access-key', { body: { name: 'survivor' } });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { ibmCatalogue } from '../../../src/vendors/ibm/errors.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { ACCOUNT, ADMIN, basic, client, expectError, expectSwiftHeaders, newKeyBody, stateDump, USER } from './helpers.js';
+import { ACCOUNT, ADMIN, AUDITOR, basic, client, expectError, expectSwiftHeaders, newKeyBody, stateDump, USER } from './helpers.js';
 
 let t: TestApp;
 let api: ReturnType<typeof client>;
@@ -58,9 +58,35 @@ describe('bad input gets the Keystone envelope and changes nothing', () => {
     });
   }
 
-  it('names the field at fault, Keystone style', async () => {
+  it('names the field at fault, Keystone style, after the wording of IBM\'s status table', async () => {
     const res = await api.create(newKeyBody({ type: 'ec3' }));
-    expect(res.json().error.message).toMatch(/^Invalid input for field 'credential\.type'/);
+    expect(res.json().error.message).toMatch(/^Request does not comply with specification: Invalid input for field 'credential\.type'/);
+  });
+
+  describe("400, 401 and 403 messages start with the page's status-table wording", () => {
+    const W400 = 'Request does not comply with specification';
+    const W401 = 'The provided token is not valid or cannot be verified';
+    const W403 = 'The provided token although valid, does not provide appropriate permissions to the user';
+    const starts = (res: Awaited<ReturnType<typeof api.create>>, status: number, wording: string) => {
+      expectError(res, status);
+      expect(res.json().error.message.startsWith(wording), res.json().error.message).toBe(true);
+    };
+    it.each([
+      ['malformed JSON', () => api.call({ method: 'POST', url: '/credentials', payload: '{"credential":', headers: { 'content-type': 'application/json' } }), 400, W400],
+      ['a body off the schema', () => api.create({ credential: { project_id: ACCOUNT } }), 400, W400],
+      ['an empty subject_ibm_id', () => api.create(newKeyBody({ subject_ibm_id: '' })), 400, W400],
+      ['no Authorization', () => api.list('', { authorization: '' }), 401, W401],
+      ['a Bearer token', () => api.list('', { authorization: 'Bearer abc' }), 401, W401],
+      ['a wrong password', () => api.list('', basic('admin', 'nope')), 401, W401],
+      ['a manager without Key Management', () => api.create(newKeyBody(), AUDITOR), 403, W403],
+      ['a forced 400', () => api.list('', { 'x-emulator-fault': '400' }), 400, W400],
+      ['a forced 401', () => api.list('', { 'x-emulator-fault': 'unauthorized' }), 401, W401],
+      ['a forced 403', () => api.list('', { 'x-emulator-fault': '403' }), 403, W403],
+    ] as const)('%s', async (_name, send, status, wording) => {
+      const before = await stateDump(t);
+      starts(await send(), status, wording);
+      expect(await stateDump(t)).toEqual(before);
+    });
   });
 
   it('an unknown path or method under the mount is a 404 in the same envelope', async () => {

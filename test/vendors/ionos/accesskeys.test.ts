@@ -12,6 +12,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
+/** The API root as app.inject reaches it (Host: localhost:80): `_links` are absolute URIs built from it. */
+const ROOT = 'http://localhost:80/ionos';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -34,9 +36,9 @@ describe('create (accesskeysPost)', () => {
     expect(m.createdDate).toMatch(ISO_Z);
     expect(m.lastModifiedDate).toMatch(ISO_Z);
     expect(m.createdDate).toBe('2026-01-01T00:00:00Z');
-    expect(m.createdBy).toBe(`ionos:iam:cloud::users/${USER_ID}`);
+    expect(m.createdBy).toBe(`ionos:identity:::users/${USER_ID}`);
     expect(m.createdByUserId).toBe(USER_ID);
-    expect(m.lastModifiedBy).toBe(`ionos:iam:cloud::users/${USER_ID}`);
+    expect(m.lastModifiedBy).toBe(`ionos:identity:::users/${USER_ID}`);
     expect(m.resourceURN).toBe(`ionos:s3::${CONTRACT}:accesskeys/${key.id}`);
     expect(m.administrative).toBe(true);
     expect(m.supportedRegions).toEqual(['de', 'eu-central-2', 'eu-south-2', 'eu-central-3', 'us-central-1']);
@@ -288,7 +290,7 @@ describe('list (accesskeysGet): paging, _links and filter', () => {
     const res = await c.list();
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ type: 'collection', href: '/accesskeys', offset: 0, limit: 100, _links: { self: '/accesskeys?offset=0&limit=100' } });
+    expect(body).toMatchObject({ type: 'collection', href: '/accesskeys', offset: 0, limit: 100, _links: { self: `${ROOT}/accesskeys?offset=0&limit=100` } });
     expect(body.id).toMatch(UUID);
     expect(body._links.prev).toBeUndefined();
     expect(body._links.next).toBeUndefined();
@@ -300,21 +302,21 @@ describe('list (accesskeysGet): paging, _links and filter', () => {
     const ids = await withKeys(5);
     const first = (await c.list('?limit=2')).json();
     expect(first.items.map((k: any) => k.id)).toEqual(ids.slice(0, 2));
-    expect(first._links).toEqual({ self: '/accesskeys?offset=0&limit=2', next: '/accesskeys?offset=2&limit=2' });
+    expect(first._links).toEqual({ self: `${ROOT}/accesskeys?offset=0&limit=2`, next: `${ROOT}/accesskeys?offset=2&limit=2` });
     const middle = (await c.list('?offset=2&limit=2')).json();
     expect(middle.items.map((k: any) => k.id)).toEqual(ids.slice(2, 4));
-    expect(middle._links).toEqual({ prev: '/accesskeys?offset=0&limit=2', self: '/accesskeys?offset=2&limit=2', next: '/accesskeys?offset=4&limit=2' });
+    expect(middle._links).toEqual({ prev: `${ROOT}/accesskeys?offset=0&limit=2`, self: `${ROOT}/accesskeys?offset=2&limit=2`, next: `${ROOT}/accesskeys?offset=4&limit=2` });
     const last = (await c.list('?offset=4&limit=2')).json();
     expect(last.items.map((k: any) => k.id)).toEqual(ids.slice(4));
-    expect(last._links).toEqual({ prev: '/accesskeys?offset=2&limit=2', self: '/accesskeys?offset=4&limit=2' });
+    expect(last._links).toEqual({ prev: `${ROOT}/accesskeys?offset=2&limit=2`, self: `${ROOT}/accesskeys?offset=4&limit=2` });
     // exactly at the end: no next
     expect((await c.list('?offset=3&limit=2')).json()._links.next).toBeUndefined();
     // an offset past the end: empty page, prev, no next
     const beyond = (await c.list('?offset=50&limit=10')).json();
     expect(beyond.items).toEqual([]);
-    expect(beyond._links).toEqual({ prev: '/accesskeys?offset=40&limit=10', self: '/accesskeys?offset=50&limit=10' });
+    expect(beyond._links).toEqual({ prev: `${ROOT}/accesskeys?offset=40&limit=10`, self: `${ROOT}/accesskeys?offset=50&limit=10` });
     // prev never below 0
-    expect((await c.list('?offset=1&limit=10')).json()._links.prev).toBe('/accesskeys?offset=0&limit=10');
+    expect((await c.list('?offset=1&limit=10')).json()._links.prev).toBe(`${ROOT}/accesskeys?offset=0&limit=10`);
     // limit bounds
     expect((await c.list('?limit=1000')).json().limit).toBe(1000);
     expect((await c.list('?limit=1')).json().items).toHaveLength(1);
@@ -331,7 +333,7 @@ describe('list (accesskeysGet): paging, _links and filter', () => {
     const created = (await c.create('find me')).json();
     const byAccessKey = (await c.list(`?filter.accesskeyId=${created.properties.accessKey}`)).json();
     expect(byAccessKey.items.map((k: any) => k.id)).toEqual([created.id]);
-    expect(byAccessKey._links.self).toBe(`/accesskeys?offset=0&limit=100&filter.accesskeyId=${created.properties.accessKey}`);
+    expect(byAccessKey._links.self).toBe(`${ROOT}/accesskeys?offset=0&limit=100&filter.accesskeyId=${created.properties.accessKey}`);
     expect((await c.list(`?filter.accesskeyId=${created.id}`)).json().items).toHaveLength(1);
     expect((await c.list('?filter.accesskeyId=nothing')).json().items).toEqual([]);
   });
@@ -352,12 +354,29 @@ describe('list (accesskeysGet): paging, _links and filter', () => {
   });
 });
 
+describe('_links: absolute URIs built from the request', () => {
+  it("take the request's host and scheme, and the /ns/<name> prefix of its world, and can be followed", async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/ns/links/ionos/accesskeys?limit=1', headers: { ...BEARER, host: 'emulator.test:4581' } });
+    expect(res.statusCode).toBe(200);
+    const links = res.json()._links;
+    expect(links).toEqual({ self: 'http://emulator.test:4581/ns/links/ionos/accesskeys?offset=0&limit=1', next: 'http://emulator.test:4581/ns/links/ionos/accesskeys?offset=1&limit=1' });
+    // href stays relative to the API root, as in the docs' example.
+    expect(res.json().href).toBe('/accesskeys');
+    const next = new URL(links.next);
+    const followed = await t.app.inject({ method: 'GET', url: next.pathname + next.search, headers: BEARER });
+    expect(followed.json()).toMatchObject({ offset: 1, limit: 1, items: [{ id: SEEDED_FAILED }] });
+    // A namespace chosen by header is kept in the link too, so following it needs no header.
+    const byHeader = await t.app.inject({ method: 'GET', url: '/ionos/regions?limit=2', headers: { ...BEARER, 'x-emulator-namespace': 'links' } });
+    expect(byHeader.json()._links.self).toBe('http://localhost:80/ns/links/ionos/regions?offset=0&limit=2');
+  });
+});
+
 describe('regions', () => {
   it('lists the fixture regions with endpoint, website, capability, storage classes and location', async () => {
     const res = await c.regions();
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ type: 'collection', href: '/regions', offset: 0, limit: 100, _links: { self: '/regions?offset=0&limit=100' } });
+    expect(body).toMatchObject({ type: 'collection', href: '/regions', offset: 0, limit: 100, _links: { self: `${ROOT}/regions?offset=0&limit=100` } });
     expect(body.items.map((r: any) => r.id)).toEqual(['de', 'eu-central-2', 'eu-south-2', 'eu-central-3', 'us-central-1']);
     expect(body.items[0]).toEqual({
       id: 'de', type: 'region', href: '/regions/de', metadata: {},
@@ -365,7 +384,7 @@ describe('regions', () => {
     });
     const paged = (await c.regions('?offset=1&limit=2')).json();
     expect(paged.items.map((r: any) => r.id)).toEqual(['eu-central-2', 'eu-south-2']);
-    expect(paged._links).toEqual({ prev: '/regions?offset=0&limit=2', self: '/regions?offset=1&limit=2', next: '/regions?offset=3&limit=2' });
+    expect(paged._links).toEqual({ prev: `${ROOT}/regions?offset=0&limit=2`, self: `${ROOT}/regions?offset=1&limit=2`, next: `${ROOT}/regions?offset=3&limit=2` });
   });
 
   it('gets one region; 404 for an unknown one', async () => {

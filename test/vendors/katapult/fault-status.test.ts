@@ -33,3 +33,43 @@ describe('faults by HTTP status', () => {
     expect(await forced('GET', '/object_storage/access_keys/access_key', 'organization_suspended')).toEqual([403, 'organization_suspended']);
   });
 });
+
+describe('forced faults and the rate-limit headers (README: Katapult › Faults)', () => {
+  const KEY = `${M}/object_storage/access_keys/access_key?access_key[id]=objkey_EMULATOR00000001`;
+  const send = (app: TestApp, fault?: string) =>
+    app.app.inject({ method: 'GET', url: KEY, headers: { authorization: 'Bearer katapult-test-token', ...(fault ? { 'x-emulator-fault': fault } : {}) } });
+
+  it('a forced 429 looks like a real one: Retry-After, nothing remaining, total_permitted = X-RateLimit-Permitted', async () => {
+    const res = await send(t, '429');
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('60');
+    expect(res.headers['x-ratelimit-permitted']).toBe('1000');
+    expect(res.headers['x-ratelimit-remaining']).toBe('0');
+    expect(res.headers['x-api-schema']).toBe('json-error');
+    expect(res.json()).toEqual({ error: { code: 'rate_limit_reached', description: 'You have reached the rate limit for this type of request', detail: { total_permitted: 1000 } } });
+    // It consumed nothing: the token's next real request sees its full window less one.
+    const next = await send(t);
+    expect(next.statusCode).toBe(200);
+    expect(next.headers['x-ratelimit-remaining']).toBe('999');
+  });
+
+  it('the limit a forced 429 shows follows RATE_LIMITS', async () => {
+    const small = await buildTestApp({ env: { RATE_LIMITS: 'katapult:50' } });
+    try {
+      const res = await send(small, 'rate_limit_reached');
+      expect(res.headers['x-ratelimit-permitted']).toBe('50');
+      expect(res.json().error.detail).toEqual({ total_permitted: 50 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('any other forced fault carries a full default window and no Retry-After', async () => {
+    for (const fault of ['404', 'service_unavailable', 'invalid_argument']) {
+      const res = await send(t, fault);
+      expect(res.headers['x-ratelimit-permitted'], fault).toBe('1000');
+      expect(res.headers['x-ratelimit-remaining'], fault).toBe('1000');
+      expect(res.headers['retry-after'], fault).toBeUndefined();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { secretDigest } from '../../../src/core/secrets.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { ACCOUNT, ACTIVE_KEY, activate, API_KEY, auth, expectError, INACTIVE_KEY, journal, kos, OTHER_API_KEY, SEEDED_BUCKET_KRN, stateDump } from './helpers.js';
+import { ACCOUNT, ACTIVE_KEY, activate, API_KEY, auth, expectError, INACTIVE_KEY, journal, kos, OTHER_API_KEY, SEEDED_BUCKET_KRN, kosTime, stateDump } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -77,7 +77,7 @@ describe('access keys', () => {
     expect(res.statusCode).toBe(200);
     const keys = res.json();
     expect(keys.map((k: { status: string }) => k.status)).toEqual(['Active', 'Inactive', 'Active']);
-    expect(keys[0]).toEqual({ access_key_id: ACTIVE_KEY.accessKey, access_key: ACTIVE_KEY.accessKey, key_name: 'emulator-active', created_at: '2025-12-01T00:00:00.000Z', status: 'Active', region: 'In-Bangalore-1', tier: 'tier-1' });
+    expect(keys[0]).toEqual({ access_key_id: ACTIVE_KEY.accessKey, access_key: ACTIVE_KEY.accessKey, key_name: 'emulator-active', created_at: '2025-12-01T00:00:00.000+00:00', created_date: '2025-12-01T00:00:00.000+00:00', status: 'Active', region: 'In-Bangalore-1', tier: 'tier-1' });
     expect(res.body).not.toContain('secret');
   });
 
@@ -89,7 +89,7 @@ describe('access keys', () => {
     expect((await kos(t, { method: 'POST', path: '/kos/v1/access_keys' })).statusCode).toBe(201);
     const keys = (await kos(t, { method: 'GET', path: '/kos/v1/access_keys' })).json();
     expect(keys).toHaveLength(6);
-    expect(keys[3]).toMatchObject({ key_name: 'ci', region: 'In-Hyderabad-1', tier: 'tier-2', status: 'Active', created_at: new Date(TEST_EPOCH).toISOString() });
+    expect(keys[3]).toMatchObject({ key_name: 'ci', region: 'In-Hyderabad-1', tier: 'tier-2', status: 'Active', created_at: kosTime(TEST_EPOCH) });
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/access_keys', body: { region: 'Mars-1' } }), 400, 'INVALID_REGION');
   });
 
@@ -146,9 +146,9 @@ describe('sessions', () => {
   it('activates with the right secret, refuses a wrong one, an unknown key and an inactive key', async () => {
     const s = await activate(t);
     expect(s).toEqual({
-      lastActiveAt: new Date(TEST_EPOCH).toISOString(),
+      lastActiveAt: kosTime(TEST_EPOCH),
       sessionToken: expect.any(String),
-      expiresAt: new Date(TEST_EPOCH + 60 * MINUTE).toISOString(),
+      expiresAt: kosTime(TEST_EPOCH + 60 * MINUTE),
       refreshToken: expect.any(String),
     });
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/sessions/activate', body: { ...ACTIVE_KEY, secretKey: 'wrong' } }), 401, 'INVALID_CREDENTIALS');
@@ -181,13 +181,13 @@ describe('sessions', () => {
   it('expires after the timeout on the injected clock; refresh works before expiry, not after', async () => {
     const s = await activate(t);
     const status = () => kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` });
-    expect((await status()).json()).toEqual({ isActive: true, accessKey: ACTIVE_KEY.accessKey, lastActiveAt: s.lastActiveAt, expiresAt: s.expiresAt });
+    expect((await status()).json()).toEqual({ isActive: true, accessKey: ACTIVE_KEY.accessKey, createdAt: kosTime(TEST_EPOCH), lastActiveAt: s.lastActiveAt, expiresAt: s.expiresAt });
 
     t.clock.advance(50 * MINUTE);
     const refreshed = await kos(t, { method: 'POST', path: `/kos/v1/sessions/refresh/${s.sessionToken}`, body: { refreshToken: s.refreshToken } });
     expect(refreshed.statusCode).toBe(200);
     const r = refreshed.json();
-    expect(r).toMatchObject({ sessionToken: s.sessionToken, lastActiveAt: new Date(TEST_EPOCH + 50 * MINUTE).toISOString(), expiresAt: new Date(TEST_EPOCH + 110 * MINUTE).toISOString() });
+    expect(r).toMatchObject({ sessionToken: s.sessionToken, lastActiveAt: kosTime(TEST_EPOCH + 50 * MINUTE), expiresAt: kosTime(TEST_EPOCH + 110 * MINUTE) });
     expect(r.refreshToken).not.toBe(s.refreshToken);
     // The old refresh token was replaced.
     expectError(await kos(t, { method: 'POST', path: `/kos/v1/sessions/refresh/${s.sessionToken}`, body: { refreshToken: s.refreshToken } }), 401, 'INVALID_REFRESH_TOKEN');
@@ -203,7 +203,7 @@ describe('sessions', () => {
     await t.close();
     t = await buildTestApp({ env: { KRUTRIM_SESSION_TIMEOUT: '5m' } });
     const s = await activate(t);
-    expect(s.expiresAt).toBe(new Date(TEST_EPOCH + 5 * MINUTE).toISOString());
+    expect(s.expiresAt).toBe(kosTime(TEST_EPOCH + 5 * MINUTE));
     t.clock.advance(5 * MINUTE);
     expect((await kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` })).json().isActive).toBe(false);
   });
@@ -217,12 +217,16 @@ describe('sessions', () => {
     expectError(await kos(t, { method: 'POST', path: `/kos/v1/sessions/refresh/${first.sessionToken}`, body: { refreshToken: first.refreshToken } }), 401, 'SESSION_EXPIRED');
   });
 
-  it('deactivates a session', async () => {
+  it('deactivates a session: 204 with no body, as documented', async () => {
     const s = await activate(t);
+    t.clock.advance(5 * MINUTE);
     const res = await kos(t, { method: 'DELETE', path: `/kos/v1/sessions/deactivate/${s.sessionToken}` });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ message: expect.any(String) });
-    expect((await kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` })).json()).toMatchObject({ isActive: false, expiresAt: new Date(TEST_EPOCH).toISOString() });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    expect((await kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` })).json()).toEqual({
+      isActive: false, accessKey: ACTIVE_KEY.accessKey, createdAt: kosTime(TEST_EPOCH), lastActiveAt: kosTime(TEST_EPOCH), expiresAt: kosTime(TEST_EPOCH + 5 * MINUTE),
+    });
     expectError(await kos(t, { method: 'DELETE', path: '/kos/v1/sessions/deactivate/kst_unknown' }), 404, 'SESSION_NOT_FOUND');
     expectError(await kos(t, { method: 'GET', path: '/kos/v1/sessions/status/kst_unknown' }), 404, 'SESSION_NOT_FOUND');
     expectError(await kos(t, { method: 'POST', path: '/kos/v1/sessions/refresh/kst_unknown', body: { refreshToken: 'x' } }), 404, 'SESSION_NOT_FOUND');

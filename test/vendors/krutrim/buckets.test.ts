@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { ACCOUNT, auth, CUSTOMER, expectError, kos, OTHER_API_KEY, SEEDED_BUCKET, SEEDED_BUCKET_KRN } from './helpers.js';
+import { ACCOUNT, auth, CUSTOMER, expectError, kos, OTHER_API_KEY, SEEDED_BUCKET, SEEDED_BUCKET_KRN, kosTime } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -15,7 +15,7 @@ describe('buckets', () => {
     const res = await kos(t, { method: 'POST', path: '/kos/v1/buckets', body: { name: 'my-bucket', description: 'd', tags: { team: 'qa' }, versioning: true, anonymous_access: false, region: 'In-Bangalore-1', tier: 'tier-1' } });
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created).toEqual({ createdAt: new Date(TEST_EPOCH).toISOString(), krn: expect.stringMatching(KRN), bucketName: 'my-bucket' });
+    expect(created).toEqual({ createdAt: kosTime(TEST_EPOCH), krn: expect.stringMatching(KRN), bucketName: 'my-bucket' });
     const id = created.krn.split(':')[6];
     for (const ref of [encodeURIComponent(created.krn), created.krn, id, 'my-bucket']) {
       const got = await kos(t, { method: 'GET', path: `/kos/v1/buckets/${ref}` });

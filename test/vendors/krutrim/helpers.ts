@@ -60,3 +60,6 @@ export async function activate(t: TestApp, key = ACTIVE_KEY, ns?: string): Promi
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
+
+/** A time as KOS writes it (the docs page: `2000-01-23T04:56:07.000+00:00`). */
+export const kosTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, -1)}+00:00`;
