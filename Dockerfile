@@ -2,7 +2,7 @@
 #
 # Three stages on the same official Node LTS slim image (same glibc and Node ABI, so the natively
 # compiled better-sqlite3 built in one stage loads in the runtime stage):
-#   build      dev dependencies + TypeScript compile (npm ci, npm run build)
+#   build      dev dependencies + TypeScript compile and the dashboard bundle (npm ci, npm run build)
 #   prod-deps  production dependencies only (npm ci --omit=dev --omit=optional: no pino-pretty)
 #   runtime    dist/src + production node_modules + fixtures; no sources, tests, dev deps or compilers
 # test/packaging/container.smoke.ts runs this file's CMD, ENV and HEALTHCHECK without a Docker engine.

@@ -18,6 +18,11 @@ const FASTIFY_ALLOWED: Record<string, { reason: string; typeOnly?: true }> = {
   'src/core/vendor.ts': { reason: 'VendorDefinition.routes is handed the FastifyInstance to register on', typeOnly: true },
 };
 
+/** Files that may read the wall clock besides src/core/clock.ts. */
+const WALL_CLOCK_ALLOWED: Record<string, string> = {
+  'src/dashboard/client/app.ts': "browser code: between reads of the emulator's clock the page moves a running one on by the browser's own clock (it has no other)",
+};
+
 /** Files that may hold SQL besides `store.ts` files and src/db/ (the migrations and their runner). */
 const SQL_ALLOWED: Record<string, string> = {
   'src/core/namespaces.ts': "the core's own store: the namespaces table, and reset/dump over every vendor's declared tables",
@@ -126,7 +131,7 @@ describe('the layout rules (GUIDE.md, docs/architecture.md)', () => {
       }
       return false;
     };
-    const found = SOURCES.filter((s) => s.file !== 'src/core/clock.ts').flatMap((s) => findings(s, wallClock));
+    const found = SOURCES.filter((s) => s.file !== 'src/core/clock.ts' && !(s.file in WALL_CLOCK_ALLOWED)).flatMap((s) => findings(s, wallClock));
     expect(found, 'use ctx.clock.now() (or clock.wallNow() for client-dated times)').toEqual([]);
     // The detector itself: clock.ts is the one place that does read it.
     expect(findings(SOURCES.find((s) => s.file === 'src/core/clock.ts')!, wallClock)).not.toEqual([]);

@@ -9,7 +9,9 @@ import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../co
 import { isNamespaceFull } from '../core/object-limit.js';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import { sameSecret } from '../core/secrets.js';
+import { TIMELINE_DEFAULT_LIMIT, TIMELINE_MAX_LIMIT } from '../core/timeline.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
+import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
 import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
@@ -30,6 +32,7 @@ const scopeQuery = z.object({ namespace: z.string().optional(), vendor: z.string
 /** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document; `/_emulator/openapi/*` is in src/http/docs.ts (no token). */
 export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, ReadonlySet<string>> = new Map()) {
   const vendorIds = runtime.vendors.map((v) => v.id);
+  const feed = new LiveFeed(runtime.journal);
 
   const parse = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
     const result = schema.safeParse(value ?? {});
@@ -80,7 +83,7 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
       const refused = crossSiteRefusal(request);
       if (refused) return done(new ControlError(refused.status, refused.code, refused.message));
       const expected = runtime.config.controlToken;
-      if (expected === undefined) return done();
+      if (expected === undefined || request.routeOptions.config.public === true) return done();
       const given = request.headers[CONTROL_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, expected)) {
         return done(new ControlError(401, 'unauthorized', `The control plane needs the ${CONTROL_TOKEN_HEADER} header with the CONTROL_TOKEN value`));
@@ -92,6 +95,21 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
     app.addHook('preValidation', (request, _reply, done) => {
       const found = requestInputProblem(request);
       done(found ? new ControlError(400, 'invalid_request', describeInputProblem(found)) : undefined);
+    });
+
+    // Conditional reads: a GET answered with the same body as the caller's copy is a 304 without one.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const etag = etagOf(payload);
+      reply.header('etag', etag);
+      if (request.headers['if-none-match'] !== etag) return payload;
+      reply.code(304);
+      return '';
+    });
+
+    // Tell the dashboards watching GET /events that the world changed, whoever changed it.
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feed.changed(request.routeOptions.url ?? request.url);
     });
 
     app.setErrorHandler(async (err, request, reply: FastifyReply) => {
@@ -215,6 +233,23 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
     });
 
     app.get('/state', async (request) => ({ namespaces: runtime.namespaces.dump(scope(request.query)) }));
+
+    // Each stateful entity's state now and when its next transition is due (the dashboard's timeline).
+    const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(TIMELINE_MAX_LIMIT).default(TIMELINE_DEFAULT_LIMIT) });
+    app.get('/timeline', async (request) => {
+      const { limit } = parse(timelineQuery, { limit: (request.query as { limit?: unknown } | undefined)?.limit }, 'query');
+      const { namespace, vendor } = scope(request.query);
+      const namespaces: Record<string, Record<string, unknown[]>> = {};
+      for (const { name } of runtime.namespaces.list()) {
+        if (namespace !== undefined && name !== namespace) continue;
+        namespaces[name] = Object.fromEntries(
+          runtime.vendors.filter((v) => v.timeline && (vendor === undefined || v.id === vendor)).map((v) => [v.id, v.timeline!(runtime.ctx, name, limit)]),
+        );
+      }
+      return { clock: runtime.clock.state(), limit, namespaces };
+    });
+
+    registerDashboard(app, feed);
 
   };
 }

@@ -26,8 +26,15 @@ export class Journal {
   private entries: JournalEntry[] = [];
   private start = 0;
   private seq = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(private readonly capacity: number) {}
+
+  /** Calls `listener` with every entry recorded from now on (the dashboard's live feed); returns the unsubscribe. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
     if (this.capacity === 0) return;
@@ -37,6 +44,7 @@ export class Journal {
       this.entries[this.start] = full;
       this.start = (this.start + 1) % this.capacity;
     }
+    for (const listener of this.listeners) listener(full);
   }
 
   /** Oldest first. */

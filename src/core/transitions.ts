@@ -115,6 +115,18 @@ export class Transitions {
     return seen >= policy.count;
   }
 
+  /**
+   * Where the transition of `subject` stands, without counting a read (for the dashboard's timeline):
+   * done, when it completes under a delay (`dueAt`), or how many more reads complete it (`readsLeft`).
+   */
+  peek(namespace: string, name: string, subject: string, sinceMs: number, nowMs: number): { done: boolean; dueAt?: number; readsLeft?: number } {
+    const policy = this.policy(name);
+    if (policy.kind === 'immediate') return { done: true, dueAt: sinceMs };
+    if (policy.kind === 'delay') return { done: nowMs - sinceMs >= policy.ms, dueAt: sinceMs + policy.ms };
+    const readsLeft = Math.max(0, policy.count - (this.reads.get(`${namespace}\u0000${name}\u0000${subject}`) ?? 0));
+    return { done: readsLeft === 0, readsLeft };
+  }
+
   /** When under a delay policy the transition completes (undefined for the other policies). */
   dueAt(name: string, sinceMs: number): number | undefined {
     const policy = this.policy(name);

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Problem, VendorError } from './errors.js';
 import type { IdSource } from './ids.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { EntityState } from './timeline.js';
 import type { TransitionSpec, Transitions } from './transitions.js';
 
 /** What a vendor plugin is given: explicit dependencies, no globals (anchors A.3.3). */
@@ -58,6 +59,11 @@ export interface VendorDefinition<Fixture = unknown> {
   errors: VendorErrorModel;
   /** Extra OpenAPI parts (security schemes, a note for the docs page) for `openapi/<id>.json`. */
   openapi?: { description?: string; components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
+  /**
+   * The states of its stateful entities in a namespace (keys, credentials, buckets, operations): the
+   * newest `limit` rows of each table, so a namespace of a million keys cannot stall the event loop.
+   */
+  timeline?(ctx: VendorContext, namespace: string, limit: number): EntityState[];
   /** Registers the vendor's routes (Fastify plugin body). Called once per app the vendor is served by. */
   routes(app: FastifyInstance, ctx: VendorContext): Promise<void> | void;
 }

@@ -13,6 +13,7 @@ import { computeSignature, signatureMessage } from './signature.js';
 const EXAMPLE = { key: 'EXO000000000000000000000001', secret: 'emulator-test-secret-do-not-use-in-prod-000', path: '/exoscale/v2/access-key', expires: 4_102_444_800 };
 const exampleAuthorization = () =>
   `EXO2-HMAC-SHA256 credential=${EXAMPLE.key},expires=${EXAMPLE.expires},signature=${computeSignature(EXAMPLE.secret, signatureMessage({ method: 'GET', path: EXAMPLE.path, body: '', signedQueryArgs: [], query: new Map(), expires: EXAMPLE.expires }))}`;
+import { exoscaleTimeline } from './timeline.js';
 
 export const exoscale: VendorDefinition<ExoscaleFixture> = {
   id: 'exoscale',
@@ -36,6 +37,7 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
   ],
   fixture: { schema: exoscaleFixture, seed: seedExoscale },
   errors: errorModel,
+  timeline: exoscaleTimeline,
   openapi: {
     get description() {
       return [

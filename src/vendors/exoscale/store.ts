@@ -130,6 +130,10 @@ export const exoscaleStore = perDatabase((db: Database) => {
     operationInsert: db.prepare('INSERT INTO exoscale_operations (namespace, id, created_at, completed_at, outcome, reason, message, reference_id, reference_link, reference_command) VALUES (@namespace, @id, @created_at, NULL, @outcome, @reason, @message, @reference_id, @reference_link, @reference_command)'),
     operationGet: db.prepare('SELECT * FROM exoscale_operations WHERE namespace = ? AND id = ?'),
     operationComplete: db.prepare('UPDATE exoscale_operations SET completed_at = ? WHERE namespace = ? AND id = ? AND completed_at IS NULL'),
+    // The dashboard's timeline (timeline.ts): the newest rows, at most `limit` per table.
+    accessKeyRecent: db.prepare('SELECT * FROM exoscale_access_keys WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    apiKeyRecent: db.prepare('SELECT * FROM exoscale_api_keys WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    operationRecent: db.prepare('SELECT * FROM exoscale_operations WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
   };
 
   return {
@@ -220,6 +224,15 @@ export const exoscaleStore = perDatabase((db: Database) => {
     },
     completeOperation(namespace: string, id: string, at: number): void {
       s.operationComplete.run(at, namespace, id);
+    },
+    recentAccessKeys(namespace: string, limit: number): AccessKeyRow[] {
+      return (s.accessKeyRecent.all(namespace, limit) as Raw[]).map(accessKeyFromRow);
+    },
+    recentApiKeys(namespace: string, limit: number): ApiKeyRow[] {
+      return s.apiKeyRecent.all(namespace, limit) as ApiKeyRow[];
+    },
+    recentOperations(namespace: string, limit: number): OperationRow[] {
+      return s.operationRecent.all(namespace, limit) as OperationRow[];
     },
   };
 });

@@ -3,6 +3,7 @@ import { ibmErrors } from './errors.js';
 import { ibmRoutes } from './routes.js';
 import { ibmFixture, type IbmFixture } from './schemas.js';
 import { ibmStore } from './store.js';
+import { ibmTimeline } from './timeline.js';
 
 /**
  * IBM Cloud Object Storage System (on-prem, container mode) Credentials Management API:
@@ -58,6 +59,7 @@ export const ibm: VendorDefinition<IbmFixture> = {
     },
   },
   errors: ibmErrors,
+  timeline: ibmTimeline,
   openapi: {
     components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'A Manager account with the Service User role' } } },
     security: [{ basicAuth: [] }],

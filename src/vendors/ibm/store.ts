@@ -90,6 +90,7 @@ export const ibmStore = perDatabase((db: Database) => {
     ),
     credential: db.prepare<[string, string], RawCredential>(`SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = ? AND access = ?`),
     credentials: db.prepare<[string], RawCredential>(`SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = ? ORDER BY rowid`),
+    recentCredentials: db.prepare<[string, number], Pick<RawCredential, 'access' | 'status' | 'user_id'>>('SELECT access, status, user_id FROM ibm_credentials WHERE namespace = ? ORDER BY rowid DESC LIMIT ?'),
     countForUser: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM ibm_credentials WHERE namespace = ? AND user_id = ?'),
     updateCredential: db.prepare<[string, string, number, string, string]>('UPDATE ibm_credentials SET secret = ?, status = ?, updated_at = ? WHERE namespace = ? AND access = ?'),
     deleteCredential: db.prepare<[string, string]>('DELETE FROM ibm_credentials WHERE namespace = ? AND access = ?'),
@@ -132,6 +133,10 @@ export const ibmStore = perDatabase((db: Database) => {
     /** In creation order. */
     credentials(ns: string): CredentialRow[] {
       return s.credentials.all(ns).map(toCredential);
+    },
+    /** The newest `limit` credentials, without their secrets (the dashboard's timeline). */
+    recentCredentials(ns: string, limit: number): Array<{ access: string; status: CredentialStatus; userId: string }> {
+      return s.recentCredentials.all(ns, limit).map((r) => ({ access: r.access, status: r.status, userId: r.user_id }));
     },
     countForUser(ns: string, userId: string): number {
       return s.countForUser.get(ns, userId)!.n;

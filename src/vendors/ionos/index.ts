@@ -6,6 +6,7 @@ import { ionosRoutes } from './routes.js';
 import { fixtureSection, type FixtureSection } from './schemas.js';
 import { TRANSITION_DESTROYING, TRANSITION_PROVISIONING } from './service.js';
 import { ionosStore, type Phase } from './store.js';
+import { ionosTimeline } from './timeline.js';
 
 const PHASE_OF_STATUS: Record<FixtureSection['accesskeys'][number]['status'], Phase> = {
   AVAILABLE: 'available',
@@ -99,6 +100,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
     },
   },
   errors: errorModel,
+  timeline: ionosTimeline,
   openapi: {
     components: {
       securitySchemes: {

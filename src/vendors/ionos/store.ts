@@ -97,6 +97,7 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     key: db.prepare<[string, string], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND id = ?`).raw(),
     keysOfUser: db.prepare<[string, string], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? AND user_id = ? ORDER BY seq`).raw(),
+    recentKeys: db.prepare<[string, number], StoredKeyTuple>(`SELECT ${STORED_KEY_COLUMNS} FROM ionos_accesskeys WHERE namespace = ? ORDER BY seq DESC LIMIT ?`).raw(),
     setPhase: db.prepare<[Phase, number, string | null, string, string]>('UPDATE ionos_accesskeys SET phase = ?, phase_since = ?, fail_message = ? WHERE namespace = ? AND id = ?'),
     replaceKey: db.prepare<[string, Phase, number, string | null, number, string, string, string]>(
       'UPDATE ionos_accesskeys SET description = ?, phase = ?, phase_since = ?, fail_message = ?, modified_at = ?, modified_by_user_id = ? WHERE namespace = ? AND id = ?',
@@ -130,6 +131,8 @@ export const ionosStore = perDatabase((db: Database) => {
       return r && storedKey(r);
     },
     keysOfUser: (ns: string, userId: string): StoredKeyRow[] => s.keysOfUser.all(ns, userId).map(storedKey),
+    /** The newest `limit` keys of the namespace (the dashboard's timeline). */
+    recentKeys: (ns: string, limit: number): StoredKeyRow[] => s.recentKeys.all(ns, limit).map(storedKey),
     setPhase: (ns: string, id: string, phase: Phase, since: number, failMessage: string | null) => s.setPhase.run(phase, since, failMessage, ns, id),
     replaceKey: (ns: string, id: string, v: { description: string; since: number; failMessage: string | null; modifiedBy: string }) =>
       s.replaceKey.run(v.description, 'provisioning', v.since, v.failMessage, v.since, v.modifiedBy, ns, id),

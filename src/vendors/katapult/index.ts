@@ -3,6 +3,7 @@ import { errorModel } from './errors.js';
 import { registerRoutes } from './routes.js';
 import { fixtureSchema, type KatapultFixture } from './schemas.js';
 import { katapultService, TRANSITIONS } from './service.js';
+import { katapultTimeline } from './timeline.js';
 
 /** Katapult Core API v1, object storage (vendor notes §1). */
 export const katapult: VendorDefinition<KatapultFixture> = {
@@ -35,6 +36,7 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, data),
   },
   errors: errorModel,
+  timeline: katapultTimeline,
   openapi: {
     components: { securitySchemes: { Authenticator: { type: 'http', scheme: 'bearer', description: 'Katapult API token: Authorization: Bearer <token>' } } },
     security: [{ Authenticator: [] }],

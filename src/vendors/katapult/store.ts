@@ -99,6 +99,13 @@ function create(db: Database) {
     revokePresigned: prep<[number, string, string]>(db, 'UPDATE katapult_presigned_urls SET revoked_at = ? WHERE namespace = ? AND bucket_name = ? AND revoked_at IS NULL'),
     presignedBySignature: prep<[string, string], PresignedRow>(db, 'SELECT * FROM katapult_presigned_urls WHERE namespace = ? AND signature = ?'),
     deletePresignedOfBucket: prep<[string, string]>(db, 'DELETE FROM katapult_presigned_urls WHERE namespace = ? AND bucket_name = ?'),
+
+    // The dashboard's timeline (timeline.ts): the newest rows of a namespace, at most `limit` per table.
+    recentTokens: prep<[string, number], Pick<TokenRow, 'name' | 'expires_at'>>(db, 'SELECT name, expires_at FROM katapult_api_tokens WHERE namespace = ? ORDER BY rowid DESC LIMIT ?'),
+    recentAccounts: prep<[string, number], AccountRow>(db, 'SELECT * FROM katapult_accounts WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    recentKeys: prep<[string, number], AccessKeyRow>(db, 'SELECT * FROM katapult_access_keys WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    recentBuckets: prep<[string, number], BucketRow>(db, 'SELECT * FROM katapult_buckets WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    recentTrash: prep<[string, number], TrashRow>(db, 'SELECT * FROM katapult_trash_objects WHERE namespace = ? ORDER BY trashed_at DESC, rowid DESC LIMIT ?'),
   };
   return s;
 }

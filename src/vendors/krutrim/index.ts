@@ -3,6 +3,7 @@ import { krutrimErrors } from './errors.js';
 import { krutrimRoutes } from './routes.js';
 import { fixtureSchema, type KrutrimFixture } from './schemas.js';
 import { KrutrimService } from './service.js';
+import { krutrimTimeline } from './timeline.js';
 
 export const krutrim: VendorDefinition<KrutrimFixture> = {
   id: 'krutrim',
@@ -30,6 +31,7 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     seed: (ctx, namespace, data) => new KrutrimService(ctx).seed(namespace, data),
   },
   errors: krutrimErrors,
+  timeline: krutrimTimeline,
   openapi: {
     components: {
       securitySchemes: {

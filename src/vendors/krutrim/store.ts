@@ -68,6 +68,9 @@ function build(db: Database) {
     ),
     accessKey: prepare<[string, string, string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? AND access_key = ?'),
     accessKeys: prepare<[string, string], AccessKeyRow>('SELECT * FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? ORDER BY created_at, rowid'),
+    // The dashboard's timeline (timeline.ts): the newest rows, at most `limit` per table, no secrets.
+    recentAccessKeys: prepare<[string, number], Pick<AccessKeyRow, 'access_key' | 'key_name' | 'status'>>('SELECT access_key, key_name, status FROM krutrim_access_keys WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    recentSessions: prepare<[string, number], Pick<SessionRow, 'session_id' | 'access_key' | 'created_at' | 'expires_at' | 'deactivated_at'>>('SELECT session_id, access_key, created_at, expires_at, deactivated_at FROM krutrim_sessions WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
     deleteAccessKey: prepare<[string, string, string]>('DELETE FROM krutrim_access_keys WHERE namespace = ? AND account_id = ? AND access_key = ?'),
     deleteAccessKeys: prepare<[string, string]>('DELETE FROM krutrim_access_keys WHERE namespace = ? AND account_id = ?'),
 
