@@ -65,7 +65,9 @@ describe('the package, from a fresh copy of the repository to a user project', (
     }
     expect(existsSync(join(clone, 'dist')), 'a fresh copy has no build output').toBe(false);
     symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const out = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', tmp], clone, npmEnv())) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    // The build (prepare) may print lines of its own before npm's JSON.
+    const printed = run(NPM, ['pack', '--json', '--pack-destination', tmp], clone, npmEnv());
+    const out = JSON.parse(printed.slice(printed.search(/^\[/m))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(tmp, out[0]!.filename);
     packed = out[0]!.files.map((f) => f.path);
   }, STEP_TIMEOUT_MS);
