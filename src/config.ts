@@ -103,6 +103,7 @@ export const SETTINGS = {
   vendors: setting({ env: 'VENDORS', flag: '--vendors', help: 'serve only these vendors (comma-separated)', allowed: VENDOR_IDS.join(', '), default: VENDOR_IDS.join(','), parse: vendorList }),
   idSeed: setting({ env: 'ID_SEED', flag: '--id-seed', help: 'makes generated ids and secrets deterministic', allowed: 'any string', default: undefined, parse: (t) => t }),
   journalSize: setting({ env: 'JOURNAL_SIZE', flag: '--journal-size', help: 'request journal capacity (ring buffer; 0 disables)', allowed: 'an integer 0–10000000', default: '10000', parse: integer(0, 10_000_000) }),
+  journalBytes: setting({ env: 'JOURNAL_BYTES', flag: '--journal-bytes', help: 'request journal memory budget in bytes (oldest entries go first; fields over 1024 characters are cut)', allowed: 'an integer 65536–1073741824', default: '16777216', parse: integer(65_536, 1_073_741_824) }),
   bodyLimit: setting({ env: 'BODY_LIMIT', flag: '--body-limit', help: 'largest request body in bytes', allowed: `an integer 1024–${MAX_BODY_BYTES}`, default: '1048576', parse: integer(1024, MAX_BODY_BYTES) }),
   requestTimeout: setting({
     env: 'REQUEST_TIMEOUT', flag: '--request-timeout', help: 'most time a client may take to send a whole request, head and body (a stalled upload is cut with 408)',

@@ -26,7 +26,6 @@ export interface StartOptions<V extends VendorId = VendorId> extends Partial<Omi
   /**
    * Settings as environment-variable text, parsed like the CLI's (e.g. `{ TRANSITIONS: 'immediate',
    * RATE_LIMITS: 'off' }`); the parsed options above win over these. A bad value throws ConfigError.
-   * `process.env` is not read: pass `{ env: process.env }` to honour LOG_LEVEL and the rest.
    */
   env?: Record<string, string | undefined>;
 }
@@ -96,7 +95,9 @@ export interface EmulatorHandle<V extends VendorId = VendorId> {
 export async function startEmulator<V extends VendorId = VendorId>(options: StartOptions<V> = {}): Promise<EmulatorHandle<V>> {
   const { frozenAt, env, ...overrides } = options;
   // Checked as a whole (VENDOR_PORTS against VENDORS, transition names, …) when the runtime is created.
-  const config: Config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }), ...overrides } as Config;
+  // LOG_LEVEL and LOG_FORMAT are read from process.env too, so a test run can turn logs on without code.
+  const fromProcess = { LOG_LEVEL: process.env.LOG_LEVEL || 'silent', ...(process.env.LOG_FORMAT ? { LOG_FORMAT: process.env.LOG_FORMAT } : {}) };
+  const config: Config = { ...loadConfig({ PORT: '0', ...fromProcess, ...env }), ...overrides } as Config;
   const clock = new EmulatorClock();
   if (frozenAt !== undefined) {
     // Frozen first, then set: set() on a running clock keeps an offset, and the millisecond that may

@@ -2,11 +2,12 @@
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { FixtureError } from './core/fixtures.js';
 import { PACKAGE_VERSION } from './core/package-info.js';
+import { DatabaseInUseError } from './db/lock.js';
 
 /** Less than Docker's default 10 s stop timeout. */
 const SHUTDOWN_GRACE_MS = 8000;
 
-/** The only reader of process.env and argv (with src/healthcheck.ts, the container health check). */
+/** The only reader of process.env and argv (with src/healthcheck.ts, the container health check, and startEmulator's LOG_LEVEL / LOG_FORMAT). */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, { logger: loggerOptions(config, process.stdout.isTTY === true) });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof FixtureError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+    if (err instanceof ConfigError || err instanceof FixtureError || err instanceof DatabaseInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
       process.stderr.write(`accesskey-emulator: ${(err as Error).message}\n`);
       process.exit(2);
     }

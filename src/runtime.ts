@@ -12,6 +12,7 @@ import { DEFAULT_NAMESPACE, Namespaces } from './core/namespaces.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { Transitions, type TransitionSpec } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
+import { DatabaseInUseError, lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
 import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
@@ -32,7 +33,6 @@ export interface Runtime {
   faults: FaultRules;
   journal: Journal;
   namespaces: Namespaces;
-  fixtures: readonly FixtureDocument[];
   startedAt: number;
   close(): void;
 }
@@ -59,33 +59,46 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   checkTransitionNames(config, specs);
   const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
     ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
-  const db = options.db ?? openConfiguredDatabase(config.dbPath);
+  // Refuses to start (DatabaseInUseError) while another emulator holds the file; held until close().
+  if (!options.db) checkDatabaseDirectory(config.dbPath);
+  let lock: DatabaseLock | undefined;
+  let db: Database | undefined;
+  try {
+    lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
+    db = options.db ?? openConfiguredDatabase(config.dbPath);
+    return assemble(config, options, vendors, specs, fixtures, db, lock);
+  } catch (err) {
+    if (!options.db && db?.open) db.close();
+    lock?.release();
+    if (isNamespaceFull(err)) throw settingError('maxObjectsPerNamespace', config.maxObjectsPerNamespace, 'the startup fixtures (SEED) hold more rows than that in one namespace; raise it, or seed less');
+    const fsCode = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof DatabaseInUseError) && typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode)) throw settingError('dbPath', config.dbPath, `its lock file ${config.dbPath}.lock cannot be made (${fsCode})`);
+    throw databaseError(config.dbPath, err) ?? err;
+  }
+}
+
+function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], specs: TransitionSpec[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(specs, config.transitions);
   const rateLimiter = new RateLimiter(config.rateLimits);
   const ctx: VendorContext = { db, clock, ids, config, transitions, rateLimiter };
-  let namespaces: Namespaces;
-  try {
-    installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
-    namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
-      if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
-      rateLimiter.forget(scope.namespace, scope.vendor);
-    });
-    // A file database keeps its namespaces across restarts; the default one is made (and seeded) now.
-    namespaces.ensure(DEFAULT_NAMESPACE);
-  } catch (err) {
-    if (!options.db && db.open) db.close();
-    if (isNamespaceFull(err)) throw settingError('maxObjectsPerNamespace', config.maxObjectsPerNamespace, 'the startup fixtures (SEED) hold more rows than that in one namespace; raise it, or seed less');
-    throw databaseError(config.dbPath, err) ?? err;
-  }
+  const namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
+    if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
+    rateLimiter.forget(scope.namespace, scope.vendor);
+  });
+  // The startup world is seeded once, into the template every namespace is copied from. A file
+  // database keeps its namespaces across restarts; the default one is made now if it is missing.
+  namespaces.seedTemplate();
+  namespaces.ensure(DEFAULT_NAMESPACE);
   return {
-    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces, fixtures,
+    config, db, clock, ids, vendors, ctx, transitions, rateLimiter, namespaces,
     faults: new FaultRules(() => ids.random()),
-    journal: new Journal(config.journalSize),
+    journal: new Journal(config.journalSize, config.journalBytes),
     startedAt: clock.wallNow(),
     close: () => {
       if (db.open) db.close();
+      lock?.release();
     },
   };
 }
@@ -101,9 +114,12 @@ function checkTransitionNames(config: Config, specs: readonly TransitionSpec[]):
   }
 }
 
+function checkDatabaseDirectory(path: string): void {
+  if (path !== ':memory:' && !existsSync(dirname(resolve(path)))) throw settingError('dbPath', path, `the directory ${dirname(resolve(path))} does not exist`);
+}
+
 /** Opens DB_PATH, turning every way it can fail into a ConfigError naming DB_PATH. */
 function openConfiguredDatabase(path: string): Database {
-  if (path !== ':memory:' && !existsSync(dirname(resolve(path)))) throw settingError('dbPath', path, `the directory ${dirname(resolve(path))} does not exist`);
   try {
     return openDatabase(path);
   } catch (err) {

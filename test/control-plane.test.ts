@@ -340,7 +340,8 @@ describe('CONTROL_TOKEN', () => {
 
 describe('MAX_OBJECTS_PER_NAMESPACE', () => {
   it('refuses the create that would pass the bound, in the vendor envelope, writing nothing; other namespaces are unaffected', async () => {
-    await withApp({ MAX_OBJECTS_PER_NAMESPACE: '3' }, async (inject) => {
+    // The seeded item and token are two of the four objects.
+    await withApp({ MAX_OBJECTS_PER_NAMESPACE: '4' }, async (inject) => {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await inject({ method: 'POST', url: '/toy/v1/items', headers: auth, payload: { name: `n${i}` } })).statusCode);
       expect(statuses).toEqual([201, 201, 503]);

@@ -15,12 +15,13 @@ export class FixtureError extends Error {
   }
 }
 
-export function fixtureDocumentSchema(vendors: readonly VendorDefinition[]) {
+/** The document's schema; with `envelopeOnly`, its sections are checked for presence only (parseSteps checks each). */
+export function fixtureDocumentSchema(vendors: readonly VendorDefinition[], envelopeOnly = false) {
   const shape: Record<string, z.ZodType> = {
     $schema: z.string().optional(),
     description: z.string().optional(),
   };
-  for (const vendor of vendors) shape[vendor.id] = vendor.fixture.schema.optional();
+  for (const vendor of vendors) shape[vendor.id] = envelopeOnly ? z.unknown().optional() : vendor.fixture.schema.optional();
   return z.object(shape).strict();
 }
 
@@ -34,19 +35,48 @@ function jsonPath(path: ReadonlyArray<PropertyKey>): string {
  * not served is accepted and ignored, so one fixture file serves any --vendors.
  */
 export function parseFixtureDocument(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {
+  const steps = parseSteps(value, source, vendors, knownSections);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The same, giving the event loop back (`pause`) between vendor sections: a big document takes a while. */
+export async function parseFixtureDocumentInSlices(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[], pause: () => Promise<void>): Promise<FixtureDocument> {
+  const steps = parseSteps(value, source, vendors, knownSections);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** The document's envelope first, then one vendor section per step. */
+function* parseSteps(value: unknown, source: string, vendors: readonly VendorDefinition[], knownSections: readonly string[]): Generator<void, FixtureDocument, undefined> {
   const served = new Set(vendors.map((v) => v.id));
   const known = new Set(knownSections);
   const knownElsewhere = (key: string) => !served.has(key) && typeof value === 'object' && value !== null && known.has(key);
   const input = typeof value === 'object' && value !== null && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value).filter(([k]) => !knownElsewhere(k)))
     : value;
-  const result = fixtureDocumentSchema(vendors).safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    throw new FixtureError(`${source}: ${jsonPath(issue.path)}: ${issue.message}${keys}`);
+  const envelope = fixtureDocumentSchema(vendors, true).safeParse(input);
+  if (!envelope.success) throw fixtureError(source, envelope.error.issues[0]!, []);
+  const out: FixtureDocument = { ...(envelope.data as FixtureDocument) };
+  for (const vendor of vendors) {
+    const section = out[vendor.id];
+    if (section === undefined) continue;
+    yield;
+    const result = vendor.fixture.schema.safeParse(section);
+    if (!result.success) throw fixtureError(source, result.error.issues[0]!, [vendor.id]);
+    out[vendor.id] = result.data;
   }
-  return result.data as FixtureDocument;
+  return out;
+}
+
+function fixtureError(source: string, issue: z.core.$ZodIssue, prefix: PropertyKey[]): FixtureError {
+  const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  return new FixtureError(`${source}: ${jsonPath([...prefix, ...issue.path])}: ${issue.message}${keys}`);
 }
 
 export function readFixtureFile(path: string, vendors: readonly VendorDefinition[], knownSections: readonly string[] = []): FixtureDocument {

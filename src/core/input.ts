@@ -44,6 +44,9 @@ const pathOf = (frame: Frame): Array<string | number> => {
 export function inspectInput(value: unknown, maxDepth = MAX_NESTING_DEPTH): InputProblem | undefined {
   if (typeof value === 'string') return isWellFormed(value) ? undefined : { path: [], message: UNICODE_MESSAGE };
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return undefined;
+  // Only parsed data (plain objects, arrays) is client input to walk; a body left as a stream (KOS presigned PUT) is not.
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return undefined;
   const stack: Frame[] = [{ value, depth: 1, key: undefined, parent: undefined }];
   while (stack.length > 0) {
     const frame = stack.pop()!;

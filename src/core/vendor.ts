@@ -53,7 +53,13 @@ export interface VendorDefinition<Fixture = unknown> {
   transitions: TransitionSpec[];
   fixture: {
     schema: z.ZodType<Fixture>;
-    /** Inserts one fixture section into a namespace; runs inside a transaction; returns counts. */
+    /**
+     * Inserts one fixture section into a namespace; runs inside a transaction; returns counts. It may
+     * only write rows: the startup world is seeded once into a template namespace and copied row by
+     * row into every new namespace, so state kept anywhere else would not follow. Times it takes from
+     * `ctx.clock` go in time columns (`*_at`, `*_since`, `*_until`, `last_modified`), which the copy
+     * moves to the new namespace's creation time.
+     */
     seed(ctx: VendorContext, namespace: string, data: Fixture): Record<string, number>;
   };
   errors: VendorErrorModel;

@@ -4,6 +4,8 @@ export interface EmulatorRequestContext {
   namespace: string;
   /** An `outcome` a fault rule asked for (vendor-interpreted, e.g. IONOS `FAILED`). */
   outcome?: string;
+  /** The vendor error code of the answer, when it is an error (for the log line). */
+  errorCode?: string;
   /** The credential the vendor's auth resolved, for logs and rate limits (never a secret). */
   credential?: string;
 }

@@ -37,6 +37,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
 
     const send = (reply: FastifyReply, err: VendorError) => {
       const rendered = errors.render(err);
+      if (reply.request.emulator) reply.request.emulator.errorCode = err.code;
       return reply
         .code(err.status)
         .headers({ ...err.headers, ...rendered.headers })
@@ -60,14 +61,23 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       if (!NAMESPACE_PATTERN.test(namespace)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid emulator namespace "${namespace}": use 1–64 of A-Z a-z 0-9 _ . - starting with a letter or digit`, request, mount));
       }
-      try {
-        runtime.namespaces.ensure(namespace); // a Set lookup once the namespace is known
-      } catch (err) {
-        if (err instanceof NamespaceLimitError) throw errors.fromProblem(problem('unavailable', 503, err.message, request, mount));
-        throw err;
-      }
+      // A Set lookup once the namespace is known. A new namespace is copied from the startup world,
+      // and while a reset or fixture load runs every request waits for it (its transaction is open).
+      if (runtime.namespaces.isReady(namespace)) return applyFaults(request, namespace, done);
+      runtime.namespaces.ensureAsync(namespace).then(
+        () => {
+          try {
+            applyFaults(request, namespace, done);
+          } catch (err) {
+            done(err as Error);
+          }
+        },
+        (err: unknown) => done(err instanceof NamespaceLimitError ? errors.fromProblem(problem('unavailable', 503, err.message, request, mount)) : (err as Error)),
+      );
+    });
 
-      // Faults and delays: x-emulator-delay, x-emulator-fault, /_emulator/faults rules.
+    /** Faults and delays: x-emulator-delay, x-emulator-fault, /_emulator/faults rules. */
+    const applyFaults = (request: FastifyRequest, namespace: string, done: (err?: Error) => void): void => {
       const delayHeader = headerValue(request, DELAY_HEADER);
       const faultHeader = headerValue(request, FAULT_HEADER);
       if (runtime.faults.isEmpty() && delayHeader === undefined && faultHeader === undefined) return done();
@@ -99,7 +109,7 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
         }
         done();
       }, delayMs);
-    });
+    };
 
     // Input limits (core/input.ts), for every route of every vendor, before its schemas and handler.
     app.addHook('preValidation', (request, _reply, done) => {
@@ -116,18 +126,13 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const path = route.config?.sensitivePath ? (route.url ?? '').slice(mount.length)
         : request.is404 ? maskUnroutedPath(vendorPath(request, mount), knownSegments)
         : vendorPath(request, mount);
-      const entry = {
-        time: new Date(runtime.clock.now()).toISOString(),
-        namespace: context?.namespace ?? DEFAULT_NAMESPACE,
-        vendor: vendor.id,
-        method: request.method,
-        path,
-        operation: route.schema?.operationId ?? null,
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      };
-      runtime.journal.record(entry);
-      request.log.info({ vendor: entry.vendor, namespace: entry.namespace, operation: entry.operation, method: entry.method, path, status: entry.status, durationMs: entry.durationMs }, 'request');
+      const namespace = context?.namespace ?? DEFAULT_NAMESPACE;
+      const operation = route.schema?.operationId ?? null;
+      const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+      const status = reply.statusCode;
+      runtime.journal.record({ timeMs: runtime.clock.now(), namespace, vendor: vendor.id, method: request.method, path, operation, status, durationMs });
+      // One line, only known-safe fields (never headers or bodies): no redaction is needed on this path.
+      request.log.info({ vendor: vendor.id, namespace, operation, method: request.method, path, status, errorCode: context?.errorCode, durationMs }, 'request');
       done();
     });
 

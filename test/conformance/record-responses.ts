@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { Journal, type JournalEntry } from '../../src/core/journal.js';
+import { Journal, type JournalRecord } from '../../src/core/journal.js';
 import { PACKAGE_ROOT } from '../../src/core/package-info.js';
 import { type RecordedResponse, writeFileRecord } from './lib/run-records.js';
 
@@ -23,7 +23,7 @@ const responses = new Map<string, RecordedResponse>();
 const proto = Journal.prototype as Journal & Recorder;
 if (!proto[WRAPPED]) {
   const original = proto.record;
-  proto.record = function record(this: Journal, entry: Omit<JournalEntry, 'seq'>) {
+  proto.record = function record(this: Journal, entry: JournalRecord) {
     const r: RecordedResponse = { vendor: entry.vendor, method: entry.method, operation: entry.operation, status: entry.status };
     (globalThis as Recorder)[CURRENT]?.set(`${r.vendor} ${r.method} ${r.operation} ${r.status}`, r);
     return original.call(this, entry);

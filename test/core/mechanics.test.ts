@@ -130,8 +130,9 @@ describe('fault rules', () => {
 describe('journal', () => {
   it('is a bounded ring buffer, oldest first, filterable', () => {
     const j = new Journal(3);
-    for (let i = 0; i < 5; i++) j.record({ time: '', namespace: i % 2 ? 'a' : 'b', vendor: 'v', method: 'GET', path: `/${i}`, operation: null, status: 200, durationMs: 0 });
+    for (let i = 0; i < 5; i++) j.record({ timeMs: Date.UTC(2026, 0, 1) + i, namespace: i % 2 ? 'a' : 'b', vendor: 'v', method: 'GET', path: `/${i}`, operation: null, status: 200, durationMs: 0 });
     expect(j.list().map((e) => e.path)).toEqual(['/2', '/3', '/4']);
+    expect(j.list()[0]).toMatchObject({ seq: 3, time: '2026-01-01T00:00:00.002Z' });
     expect(j.list({ namespace: 'a' }).map((e) => e.path)).toEqual(['/3']);
     expect(j.clear({ namespace: 'b' })).toBe(2);
     expect(j.list().map((e) => e.path)).toEqual(['/3']);

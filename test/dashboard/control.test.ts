@@ -162,7 +162,7 @@ describe('the live feed', () => {
     const journal = new Journal(2);
     const seen: JournalEntry[] = [];
     const stop = journal.subscribe((e) => seen.push(e));
-    const entry = { time: 'now', namespace: 'default', vendor: 'toy', method: 'GET', path: '/x', operation: null, status: 200, durationMs: 1 };
+    const entry = { timeMs: Date.UTC(2026, 0, 1), namespace: 'default', vendor: 'toy', method: 'GET', path: '/x', operation: null, status: 200, durationMs: 1 };
     journal.record(entry);
     journal.record({ ...entry, status: 500 });
     stop();

@@ -9,25 +9,41 @@ export interface ChildEmulator {
   exited: Promise<number | string>;
 }
 
-/** Starts `src/main.ts` in a child process (through tsx) and waits for its "ready" log line. */
-export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_000): Promise<ChildEmulator> {
+export interface SpawnedEmulator {
+  process: ChildProcess;
+  exited: Promise<number | string>;
+  /** What it wrote so far. */
+  output(): { stdout: string; stderr: string };
+}
+
+/** Runs `src/main.ts` in a child process (through tsx), without waiting for anything. */
+export function spawnChildEmulator(env: Record<string, string>): SpawnedEmulator {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'main.ts')], {
     cwd: PACKAGE_ROOT,
     env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { process: child, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Starts `src/main.ts` in a child process (through tsx) and waits for its "ready" log line. */
+export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_000): Promise<ChildEmulator> {
+  const spawned = spawnChildEmulator(env);
+  const child = spawned.process;
+  const { exited } = spawned;
   return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`emulator did not start in ${timeoutMs} ms\n${out}\n${err}`));
+      const { stdout, stderr } = spawned.output();
+      reject(new Error(`emulator did not start in ${timeoutMs} ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      for (const line of out.split('\n')) {
+    child.stdout!.on('data', () => {
+      for (const line of spawned.output().stdout.split('\n')) {
         if (!line.includes('accesskey-emulator ready')) continue;
         clearTimeout(timer);
         resolve({ url: JSON.parse(line).url, process: child, exited });
@@ -36,7 +52,8 @@ export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_0
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`emulator exited (${code}) before it was ready\n${out}\n${err}`));
+      const { stdout, stderr } = spawned.output();
+      reject(new Error(`emulator exited (${code}) before it was ready\n${stdout}\n${stderr}`));
     });
   });
 }

@@ -11,6 +11,7 @@ import type { VendorDefinition } from '../../src/core/vendor.js';
 export function toyDatabase(): Database {
   const db = openDatabase(':memory:');
   db.exec(`CREATE TABLE toy_items (namespace TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (namespace, id)) STRICT`);
+  db.exec(`CREATE TABLE toy_tokens (namespace TEXT NOT NULL, token TEXT NOT NULL, rate_limit INTEGER NOT NULL, PRIMARY KEY (namespace, token)) STRICT`);
   return db;
 }
 
@@ -34,14 +35,15 @@ export const toyVendor: VendorDefinition<z.output<typeof fixture>> = {
   mount: '/toy/v1',
   title: 'Toy',
   upstream: 'https://toy.example',
-  tables: [{ name: 'toy_items', hiddenColumns: ['secret'] }],
+  tables: [{ name: 'toy_items', hiddenColumns: ['secret'] }, { name: 'toy_tokens', hiddenColumns: ['token'] }],
   transitions: [{ name: 'toy.item.ready', description: 'item becomes ready', default: { kind: 'delay', ms: 5000 } }],
   fixture: {
     schema: fixture,
     seed: (ctx, namespace, data) => {
       const insert = ctx.db.prepare('INSERT INTO toy_items (namespace, id, name, secret, created_at) VALUES (?, ?, ?, ?, ?)');
       for (const item of data.items) insert.run(namespace, item.id, item.name, item.secret, ctx.clock.now());
-      tokens.set(namespace, data.tokens);
+      const insertToken = ctx.db.prepare('INSERT INTO toy_tokens (namespace, token, rate_limit) VALUES (?, ?, ?)');
+      for (const t of data.tokens) insertToken.run(namespace, t.token, t.limit);
       return { items: data.items.length };
     },
   },
@@ -53,7 +55,7 @@ export const toyVendor: VendorDefinition<z.output<typeof fixture>> = {
   routes: (app, ctx) => {
     app.addHook('preHandler', async (request, reply) => {
       const token = request.headers.authorization?.replace(/^Bearer /, '');
-      const known = (tokens.get(request.emulator.namespace) ?? []).find((t) => t.token === token);
+      const known = ctx.db.prepare<[string, string], { token: string; limit: number }>('SELECT token, rate_limit AS "limit" FROM toy_tokens WHERE namespace = ? AND token = ?').get(request.emulator.namespace, token ?? '');
       if (!known) throw catalogue.error('unauthorized');
       const decision = ctx.rateLimiter.consume({ namespace: request.emulator.namespace, vendor: 'toy', credential: known.token, limit: known.limit, now: ctx.clock.now() });
       reply.header('x-remaining', String(decision.remaining));
@@ -79,6 +81,5 @@ export const toyVendor: VendorDefinition<z.output<typeof fixture>> = {
   },
 };
 
-const tokens = new Map<string, Array<{ token: string; limit: number }>>();
 
 export const TOY_FIXTURE = { toy: { tokens: [{ token: 'toy-token', limit: 5 }], items: [{ id: 'item_seeded', name: 'seeded', secret: 'seeded-secret-value' }] } };

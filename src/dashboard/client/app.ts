@@ -109,7 +109,8 @@ export function App(): VNode {
           rereadSoon();
         },
         () => {
-          void get<{ requests: JournalEntry[] }>('/requests')
+          // The newest page: GET /requests answers in pages (oldest first unless order=desc).
+          void get<{ requests: JournalEntry[] }>('/requests?order=desc&limit=1000')
             .then((r) => setJournal((live) => newestFirst([...r.data.requests, ...live])))
             .catch(fail);
           void reread();

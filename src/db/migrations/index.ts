@@ -10,6 +10,11 @@ import krutrimSessionsKeyIndex from './009-krutrim-sessions-key-index.js';
 import exoscaleAssumedKeys from './010-exoscale-assumed-keys.js';
 import tokenDigests from './011-token-digests.js';
 import krutrimPolicyPrincipals from './018-krutrim-policy-principals.js';
+import secretDigests from './012-secret-digests.js';
+import ibmReferenceIndexes from './020-ibm-reference-indexes.js';
 
-/** The only place the order is defined. Append new migrations; never reorder. */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals];
+/**
+ * The only place the order is defined. Append new migrations; never reorder. The array position is the
+ * schema version; the file numbers were reserved per branch, so 018 runs before 012 (it landed first).
+ */
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes];

@@ -575,6 +575,8 @@ export function seedExoscale(ctx: VendorContext, namespace: string, section: Exo
   const data = exoscaleFixture.parse(section);
   const store = exoscaleStore(ctx.db);
   const now = ctx.clock.now();
+  // A namespace holds one organization: a section that names one replaces it and everything under it.
+  if (data.organization) store.deleteOrganization(namespace);
   const org = data.organization ?? store.organization(namespace) ?? { id: DEFAULT_ORGANIZATION_ID, name: 'emulator' };
   store.upsertOrganization({ namespace, id: org.id, name: org.name, requests_per_minute: data['requests-per-minute'] });
   for (const known of data['known-operations']) store.upsertKnownOperation(namespace, known.operation, known.tags);

@@ -103,6 +103,8 @@ export const exoscaleStore = perDatabase((db: Database) => {
   const s = {
     orgUpsert: db.prepare('INSERT INTO exoscale_organizations (namespace, id, name, requests_per_minute) VALUES (?, ?, ?, ?) ON CONFLICT (namespace) DO UPDATE SET id = excluded.id, name = excluded.name, requests_per_minute = excluded.requests_per_minute'),
     orgGet: db.prepare('SELECT * FROM exoscale_organizations WHERE namespace = ?'),
+    /** What an organization holds, children first (its known-operations list is kept: it describes the API, not the tenant). */
+    orgDelete: ['exoscale_operations', 'exoscale_api_keys', 'exoscale_access_keys', 'exoscale_iam_roles', 'exoscale_organizations'].map((t) => db.prepare(`DELETE FROM ${t} WHERE namespace = ?`)),
 
     knownUpsert: db.prepare('INSERT INTO exoscale_known_operations (namespace, operation, tags, position) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, operation) DO UPDATE SET tags = excluded.tags'),
     knownCount: db.prepare('SELECT count(*) AS n FROM exoscale_known_operations WHERE namespace = ?'),
@@ -141,6 +143,10 @@ export const exoscaleStore = perDatabase((db: Database) => {
 
     upsertOrganization(row: OrganizationRow): void {
       s.orgUpsert.run(row.namespace, row.id, row.name, row.requests_per_minute);
+    },
+    /** Removes the namespace's organization and all it holds (a fixture that names an organization replaces it). */
+    deleteOrganization(namespace: string): void {
+      for (const stmt of s.orgDelete) stmt.run(namespace);
     },
     organization(namespace: string): OrganizationRow | undefined {
       return s.orgGet.get(namespace) as OrganizationRow | undefined;

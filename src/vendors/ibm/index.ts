@@ -1,3 +1,4 @@
+import { secretDigest } from '../../core/secrets.js';
 import type { VendorDefinition } from '../../core/vendor.js';
 import { ibmErrors } from './errors.js';
 import { ibmRoutes } from './routes.js';
@@ -20,7 +21,7 @@ export const ibm: VendorDefinition<IbmFixture> = {
     { name: 'ibm_memberships' },
     { name: 'ibm_storage_accounts' },
     { name: 'ibm_users' },
-    { name: 'ibm_managers', hiddenColumns: ['password'] },
+    { name: 'ibm_managers', hiddenColumns: ['password_hash'] },
   ],
   transitions: [],
   fixture: {
@@ -31,13 +32,15 @@ export const ibm: VendorDefinition<IbmFixture> = {
       for (const m of data.managers) {
         store.insertManager(namespace, {
           username: m.username,
-          password: m.password,
+          passwordHash: secretDigest(m.password),
           keyManagement: m.permissions.includes('key_management'),
           keyListing: m.permissions.includes('key_listing'),
           storageAccounts: m.storage_accounts,
           rateLimit: m.rate_limit,
         });
       }
+      // A storage account that exists is replaced with what it holds; managers and users are updated in place.
+      for (const a of data.storage_accounts) store.deleteStorageAccount(namespace, a.id);
       for (const a of data.storage_accounts) store.insertStorageAccount(namespace, { id: a.id, name: a.name, ownerUserId: a.owner ?? null });
       for (const u of data.users) {
         store.insertUser(namespace, u.id, u.name);

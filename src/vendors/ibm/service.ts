@@ -1,4 +1,4 @@
-import { sameSecret } from '../../core/secrets.js';
+import { sameSecret, secretDigest } from '../../core/secrets.js';
 import type { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { IdSource } from '../../core/ids.js';
@@ -67,7 +67,7 @@ export class IbmService {
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const manager = colon > 0 ? this.deps.store.manager(ns, decoded.slice(0, colon)) : undefined;
-    if (!manager || !sameSecret(decoded.slice(colon + 1), manager.password)) {
+    if (!manager || !sameSecret(secretDigest(decoded.slice(colon + 1)), manager.passwordHash)) {
       throw ibmCatalogue.error('unauthorized', { message: 'The provided token is not valid or cannot be verified.' });
     }
     return manager;

@@ -6,7 +6,8 @@ import type { CredentialStatus } from './schemas.js';
 
 export interface ManagerRow {
   username: string;
-  password: string;
+  /** `secretDigest(password)`: the password itself is never stored. */
+  passwordHash: string;
   keyManagement: boolean;
   keyListing: boolean;
   /** '*' or the storage account ids. */
@@ -33,7 +34,7 @@ export interface CredentialRow {
 
 interface RawManager {
   username: string;
-  password: string;
+  password_hash: string;
   key_management: number;
   key_listing: number;
   storage_accounts: string;
@@ -53,7 +54,7 @@ interface RawCredential {
 
 const toManager = (r: RawManager): ManagerRow => ({
   username: r.username,
-  password: r.password,
+  passwordHash: r.password_hash,
   keyManagement: r.key_management === 1,
   keyListing: r.key_listing === 1,
   storageAccounts: r.storage_accounts === '*' ? '*' : (JSON.parse(r.storage_accounts) as string[]),
@@ -76,14 +77,19 @@ const CREDENTIAL_COLUMNS = 'access, secret, status, project_id, user_id, subject
 export const ibmStore = perDatabase((db: Database) => {
   const s = {
     insertManager: db.prepare<[string, string, string, number, number, string, number]>(
-      'INSERT INTO ibm_managers (namespace, username, password, key_management, key_listing, storage_accounts, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO ibm_managers (namespace, username, password_hash, key_management, key_listing, storage_accounts, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (namespace, username) DO UPDATE SET password_hash = excluded.password_hash, key_management = excluded.key_management,
+       key_listing = excluded.key_listing, storage_accounts = excluded.storage_accounts, rate_limit = excluded.rate_limit`,
     ),
     manager: db.prepare<[string, string], RawManager>('SELECT * FROM ibm_managers WHERE namespace = ? AND username = ?'),
     insertAccount: db.prepare<[string, string, string, string | null]>('INSERT INTO ibm_storage_accounts (namespace, id, name, owner_user_id) VALUES (?, ?, ?, ?)'),
     account: db.prepare<[string, string], { id: string; name: string; owner_user_id: string | null }>('SELECT id, name, owner_user_id FROM ibm_storage_accounts WHERE namespace = ? AND id = ?'),
-    insertUser: db.prepare<[string, string, string]>('INSERT INTO ibm_users (namespace, id, name) VALUES (?, ?, ?)'),
+    insertUser: db.prepare<[string, string, string]>('INSERT INTO ibm_users (namespace, id, name) VALUES (?, ?, ?) ON CONFLICT (namespace, id) DO UPDATE SET name = excluded.name'),
     userExists: db.prepare<[string, string], { id: string }>('SELECT id FROM ibm_users WHERE namespace = ? AND id = ?'),
-    insertMembership: db.prepare<[string, string, string]>('INSERT INTO ibm_memberships (namespace, project_id, user_id) VALUES (?, ?, ?)'),
+    insertMembership: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO ibm_memberships (namespace, project_id, user_id) VALUES (?, ?, ?)'),
+    /** A storage account and what it holds: its credentials and memberships (users stay: they may belong to other accounts). */
+    deleteAccount: ['ibm_credentials', 'ibm_memberships'].map((t) => db.prepare<[string, string]>(`DELETE FROM ${t} WHERE namespace = ? AND project_id = ?`))
+      .concat(db.prepare<[string, string]>('DELETE FROM ibm_storage_accounts WHERE namespace = ? AND id = ?')),
     membership: db.prepare<[string, string, string], { user_id: string }>('SELECT user_id FROM ibm_memberships WHERE namespace = ? AND project_id = ? AND user_id = ?'),
     insertCredential: db.prepare<[string, string, string, string, string, string, string | null, number, number]>(
       `INSERT INTO ibm_credentials (namespace, ${CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -98,11 +104,15 @@ export const ibmStore = perDatabase((db: Database) => {
 
   return {
     insertManager(ns: string, m: Omit<ManagerRow, never>): void {
-      s.insertManager.run(ns, m.username, m.password, m.keyManagement ? 1 : 0, m.keyListing ? 1 : 0, m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts), m.rateLimit);
+      s.insertManager.run(ns, m.username, m.passwordHash, m.keyManagement ? 1 : 0, m.keyListing ? 1 : 0, m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts), m.rateLimit);
     },
     manager(ns: string, username: string): ManagerRow | undefined {
       const row = s.manager.get(ns, username);
       return row && toManager(row);
+    },
+    /** Removes a storage account with its credentials and memberships (a fixture re-load replaces it). */
+    deleteStorageAccount(ns: string, id: string): void {
+      for (const stmt of s.deleteAccount) stmt.run(ns, id);
     },
     insertStorageAccount(ns: string, a: StorageAccountRow): void {
       s.insertAccount.run(ns, a.id, a.name, a.ownerUserId);

@@ -27,7 +27,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
   upstream: 'https://s3.ionos.com',
   tables: [
     { name: 'ionos_users' },
-    { name: 'ionos_credentials', hiddenColumns: ['secret', 'token_digest'] },
+    { name: 'ionos_credentials', hiddenColumns: ['secret_hash', 'token_digest'] },
     { name: 'ionos_regions' },
     { name: 'ionos_accesskeys', hiddenColumns: ['secret_key'] },
   ],
@@ -41,6 +41,9 @@ export const ionos: VendorDefinition<FixtureSection> = {
       const store = ionosStore(ctx.db);
       const ids = ionosIds(ctx.ids);
       const now = ctx.clock.now();
+      // A contract the section names replaces the one already there (its users, credentials, keys); so does a user named again.
+      for (const contract of new Set(data.users.map((u) => u.contractNumber))) store.deleteTenant(ns, { contract });
+      for (const u of data.users) store.deleteTenant(ns, { user: u.userId.toLowerCase() });
       for (const u of data.users) {
         store.insertUser(ns, {
           user_id: u.userId.toLowerCase(),
@@ -55,7 +58,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
           id: credentialId(c),
           kind: 'token' in c ? 'bearer' : 'basic',
           username: 'token' in c ? null : c.username,
-          secret: 'token' in c ? c.token : c.password,
+          secret_hash: secretDigest('token' in c ? c.token : c.password),
           token_digest: 'token' in c ? secretDigest(c.token) : null,
           user_id: c.userId.toLowerCase(),
           rate_limit: c.rateLimit,

@@ -67,10 +67,10 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
   app.addHook('onRequest', async (request) => {
     const ns = request.emulator.namespace;
     const auth = parseAuthorization(request.headers.authorization);
-    // A bearer token is found by its digest, a basic credential by its username; then the secret is compared in constant time.
+    // A bearer token is found by its digest, a basic credential by its username; then the secret's digest is compared in constant time.
     const credential = auth?.kind === 'bearer' ? store.bearer(ns, secretDigest(auth.token)) : auth?.kind === 'basic' ? store.basic(ns, auth.username) : undefined;
     const given = auth?.kind === 'bearer' ? auth.token : auth?.kind === 'basic' ? auth.password : '';
-    if (!credential || !sameSecret(given, credential.secret)) throw catalogue.error('paas-auth-1');
+    if (!credential || !sameSecret(secretDigest(given), credential.secret_hash)) throw catalogue.error('paas-auth-1');
     const user = store.user(ns, credential.user_id);
     if (!user) throw catalogue.error('paas-auth-1');
     request.emulator.credential = credential.id;

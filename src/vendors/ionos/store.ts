@@ -15,8 +15,9 @@ export interface CredentialRow {
   id: string;
   kind: 'bearer' | 'basic';
   username: string | null;
-  secret: string;
-  /** `secretDigest(secret)` for a bearer token (what it is found by); null for basic credentials. */
+  /** `secretDigest` of the bearer token or Basic password: the value itself is never stored. */
+  secret_hash: string;
+  /** `secretDigest(token)` for a bearer token (what it is found by); null for basic credentials. */
   token_digest: string | null;
   user_id: string;
   rate_limit: number;
@@ -73,14 +74,14 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     user: db.prepare<[string, string], UserRow>('SELECT user_id, email, contract_number, canonical_user_id, administrative FROM ionos_users WHERE namespace = ? AND user_id = ?'),
     insertCredential: db.prepare<[string, string, string, string | null, string, string | null, string, number, number]>(
-      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO ionos_credentials (namespace, id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
     bearer: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
+      "SELECT id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND token_digest = ? AND kind = 'bearer'",
     ),
     basic: db.prepare<[string, string], CredentialRow>(
-      "SELECT id, kind, username, secret, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
+      "SELECT id, kind, username, secret_hash, token_digest, user_id, rate_limit, object_storage_access FROM ionos_credentials WHERE namespace = ? AND kind = 'basic' AND username = ?",
     ),
     insertRegion: db.prepare<[string, string, number, number, string, string, string, string | null, string, string]>(
       'INSERT OR REPLACE INTO ionos_regions (namespace, id, position, version, endpoint, website, capability, storage_classes, location, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -107,12 +108,19 @@ export const ionosStore = perDatabase((db: Database) => {
     ),
     deleteKey: db.prepare<[string, string]>('DELETE FROM ionos_accesskeys WHERE namespace = ? AND id = ?'),
   };
+  /** A contract (or one user) and everything under it: the users' keys and credentials, then the users. */
+  const USERS_OF = 'SELECT user_id FROM ionos_users WHERE namespace = @namespace AND (contract_number = @contract OR user_id = @user)';
+  const deleteTenant = [
+    `DELETE FROM ionos_accesskeys WHERE namespace = @namespace AND user_id IN (${USERS_OF})`,
+    `DELETE FROM ionos_credentials WHERE namespace = @namespace AND user_id IN (${USERS_OF})`,
+    'DELETE FROM ionos_users WHERE namespace = @namespace AND (contract_number = @contract OR user_id = @user)',
+  ].map((sql) => db.prepare<[{ namespace: string; contract: string | null; user: string | null }]>(sql));
 
   return {
     insertUser: (ns: string, u: UserRow) => s.insertUser.run(ns, u.user_id, u.email, u.contract_number, u.canonical_user_id, u.administrative),
     user: (ns: string, userId: string) => s.user.get(ns, userId),
     insertCredential: (ns: string, c: CredentialRow) =>
-      s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
+      s.insertCredential.run(ns, c.id, c.kind, c.username, c.secret_hash, c.token_digest, c.user_id, c.rate_limit, c.object_storage_access),
     /** The bearer credential whose token has this digest (`secretDigest(token)`). */
     bearer: (ns: string, tokenDigest: string) => s.bearer.get(ns, tokenDigest),
     basic: (ns: string, username: string) => s.basic.get(ns, username),
@@ -139,6 +147,11 @@ export const ionosStore = perDatabase((db: Database) => {
     renewKey: (ns: string, id: string, v: { secret: string; since: number; failMessage: string | null; modifiedBy: string }) =>
       s.renewKey.run(v.secret, v.since, v.failMessage, v.since, v.modifiedBy, ns, id),
     deleteKey: (ns: string, id: string) => s.deleteKey.run(ns, id),
+    /** Removes a contract's users, or one user, with their credentials and keys (a fixture re-load replaces them). */
+    deleteTenant: (ns: string, tenant: { contract: string } | { user: string }) => {
+      const params = { namespace: ns, contract: 'contract' in tenant ? tenant.contract : null, user: 'user' in tenant ? tenant.user : null };
+      for (const stmt of deleteTenant) stmt.run(params);
+    },
   };
 });
 export type IonosStore = ReturnType<typeof ionosStore>;

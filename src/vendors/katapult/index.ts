@@ -12,7 +12,7 @@ export const katapult: VendorDefinition<KatapultFixture> = {
   title: 'Katapult Core API v1 (object storage)',
   upstream: 'https://api.katapult.io/core/v1',
   tables: [
-    { name: 'katapult_api_tokens', hiddenColumns: ['token', 'token_digest'] },
+    { name: 'katapult_api_tokens', hiddenColumns: ['token_digest'] },
     { name: 'katapult_organizations' },
     { name: 'katapult_clusters' },
     { name: 'katapult_accounts' },

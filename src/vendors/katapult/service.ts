@@ -74,12 +74,13 @@ export class KatapultService {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw katapultError('missing_api_token');
     const given = match[1]!;
-    const row: TokenRow | undefined = this.store.tokenByDigest.get(ns, secretDigest(given));
-    if (!row || !sameSecret(given, row.token)) throw katapultError('invalid_api_token', { details: null });
+    const digest = secretDigest(given);
+    const row: TokenRow | undefined = this.store.tokenByDigest.get(ns, digest);
+    if (!row || !sameSecret(digest, row.token_digest)) throw katapultError('invalid_api_token', { details: null });
     if (row.expires_at !== null && row.expires_at <= this.now()) throw katapultError('invalid_api_token', { details: 'The API token has expired' });
     const networks = row.allowed_networks ? (JSON.parse(row.allowed_networks) as string[]) : [];
     if (networks.length > 0 && !ipAllowed(ip, networks)) throw katapultError('unauthorized_network_for_api_token', { ip_address: ip });
-    return { token: row.token, name: row.name, scopes: JSON.parse(row.scopes) as string[], rateLimit: row.rate_limit };
+    return { token: given, name: row.name, scopes: JSON.parse(row.scopes) as string[], rateLimit: row.rate_limit };
   }
 
   /** `object_storage` (manage) implies `object_storage:read`; the same for every `<x>` / `<x>:read` pair. */
@@ -574,7 +575,7 @@ export class KatapultService {
       const digest = secretDigest(t.token);
       this.store.insertToken.run({
         // A token without a name is named after its digest: the name is shown in the state dump, the token never.
-        namespace: ns, token: t.token, token_digest: digest, name: t.name ?? `api-token:${digest.slice(0, 12)}`, scopes: JSON.stringify(t.scopes),
+        namespace: ns, token_digest: digest, name: t.name ?? `api-token:${digest.slice(0, 12)}`, scopes: JSON.stringify(t.scopes),
         allowed_networks: t.allowed_networks?.length ? JSON.stringify(t.allowed_networks) : null,
         rate_limit: t.rate_limit, expires_at: t.expires_at ? Date.parse(t.expires_at) : null,
       });
@@ -582,7 +583,8 @@ export class KatapultService {
     }
     for (const c of data.clusters) this.store.insertCluster.run({ namespace: ns, region: c.region, data_center: JSON.stringify(c.data_center) });
     for (const org of data.organizations) {
-      this.store.deleteOrg.run(ns, org.id, org.sub_domain);
+      // Loading an organization that exists (same id or sub-domain) replaces it and everything it holds.
+      this.store.deleteOrganization(ns, org.id, org.sub_domain);
       this.store.insertOrg.run({ namespace: ns, id: org.id, sub_domain: org.sub_domain, name: org.name ?? org.sub_domain, suspended: int(org.suspended), activated: int(org.activated) });
       counts.organizations++;
       for (const acc of org.object_storage_accounts) {

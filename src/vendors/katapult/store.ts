@@ -3,7 +3,7 @@ import { perDatabase } from '../../core/vendor.js';
 
 /** Every SQL statement of the Katapult vendor, prepared once per database. Times are epoch ms. */
 
-export interface TokenRow { token: string; token_digest: string; name: string; scopes: string; allowed_networks: string | null; rate_limit: number; expires_at: number | null }
+export interface TokenRow { token_digest: string; name: string; scopes: string; allowed_networks: string | null; rate_limit: number; expires_at: number | null }
 export interface OrganizationRow { id: string; sub_domain: string; name: string; suspended: number; activated: number }
 export interface ClusterRow { region: string; data_center: string }
 export interface AccountRow { id: string; organization_id: string; region: string; created_at: number; provisioning: string; suspended: number; size: number; trash_id: string | null }
@@ -35,13 +35,13 @@ function prep<P extends unknown[] = unknown[], R = unknown>(db: Database, sql: s
 
 function create(db: Database) {
   const s = {
-    /** By `secretDigest(token)`, never by the token itself (the caller then compares the value with sameSecret). */
+    /** By `secretDigest(token)`: the token itself is never stored. */
     tokenByDigest: prep<[string, string], TokenRow>(db, 'SELECT * FROM katapult_api_tokens WHERE namespace = ? AND token_digest = ?'),
-    insertToken: prep(db, 'INSERT OR REPLACE INTO katapult_api_tokens (namespace, token, token_digest, name, scopes, allowed_networks, rate_limit, expires_at) VALUES (@namespace, @token, @token_digest, @name, @scopes, @allowed_networks, @rate_limit, @expires_at)'),
+    insertToken: prep(db, 'INSERT OR REPLACE INTO katapult_api_tokens (namespace, token_digest, name, scopes, allowed_networks, rate_limit, expires_at) VALUES (@namespace, @token_digest, @name, @scopes, @allowed_networks, @rate_limit, @expires_at)'),
 
     orgById: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND id = ?'),
     orgBySubDomain: prep<[string, string], OrganizationRow>(db, 'SELECT * FROM katapult_organizations WHERE namespace = ? AND sub_domain = ?'),
-    deleteOrg: prep<[string, string, string]>(db, 'DELETE FROM katapult_organizations WHERE namespace = ? AND (id = ? OR sub_domain = ?)'),
+    orgIdsMatching: prep<[string, string, string], { id: string }>(db, 'SELECT id FROM katapult_organizations WHERE namespace = ? AND (id = ? OR sub_domain = ?)'),
     insertOrg: prep(db, 'INSERT INTO katapult_organizations (namespace, id, sub_domain, name, suspended, activated) VALUES (@namespace, @id, @sub_domain, @name, @suspended, @activated)'),
 
     cluster: prep<[string, string], ClusterRow>(db, 'SELECT * FROM katapult_clusters WHERE namespace = ? AND region = ?'),
@@ -107,7 +107,25 @@ function create(db: Database) {
     recentBuckets: prep<[string, number], BucketRow>(db, 'SELECT * FROM katapult_buckets WHERE namespace = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
     recentTrash: prep<[string, number], TrashRow>(db, 'SELECT * FROM katapult_trash_objects WHERE namespace = ? ORDER BY trashed_at DESC, rowid DESC LIMIT ?'),
   };
-  return s;
+  /** An organization and everything under it (accounts, their trash, keys, buckets, objects, presigned URLs), children first. */
+  const ORG_ACCOUNTS = 'SELECT id FROM katapult_accounts WHERE namespace = @namespace AND organization_id = @org';
+  const ORG_BUCKETS = `SELECT name FROM katapult_buckets WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`;
+  const deleteOrgTree = [
+    `DELETE FROM katapult_objects WHERE namespace = @namespace AND bucket_name IN (${ORG_BUCKETS})`,
+    `DELETE FROM katapult_presigned_urls WHERE namespace = @namespace AND bucket_name IN (${ORG_BUCKETS})`,
+    `DELETE FROM katapult_trash_objects WHERE namespace = @namespace AND object_id IN (${ORG_ACCOUNTS})`,
+    `DELETE FROM katapult_access_keys WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`,
+    `DELETE FROM katapult_buckets WHERE namespace = @namespace AND account_id IN (${ORG_ACCOUNTS})`,
+    'DELETE FROM katapult_accounts WHERE namespace = @namespace AND organization_id = @org',
+    'DELETE FROM katapult_organizations WHERE namespace = @namespace AND id = @org',
+  ].map((sql) => prep<[{ namespace: string; org: string }]>(db, sql));
+  return {
+    ...s,
+    /** Removes the organization with this id or sub-domain (a fixture re-load replaces it) with all it holds. */
+    deleteOrganization(namespace: string, id: string, subDomain: string): void {
+      for (const { id: org } of s.orgIdsMatching.all(namespace, id, subDomain)) for (const stmt of deleteOrgTree) stmt.run({ namespace, org });
+    },
+  };
 }
 
 export type KatapultStore = ReturnType<typeof create>;

@@ -13,9 +13,9 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
   tables: [
     { name: 'krutrim_regions' },
     { name: 'krutrim_accounts' },
-    { name: 'krutrim_api_keys', hiddenColumns: ['api_key', 'key_digest'] },
+    { name: 'krutrim_api_keys', hiddenColumns: ['key_digest'] },
     { name: 'krutrim_access_keys', hiddenColumns: ['secret_key'] },
-    { name: 'krutrim_sessions', hiddenColumns: ['session_token', 'token_digest', 'refresh_token'] },
+    { name: 'krutrim_sessions', hiddenColumns: ['token_digest', 'refresh_digest'] },
     { name: 'krutrim_buckets' },
     { name: 'krutrim_objects', hiddenColumns: ['body'] },
     { name: 'krutrim_lifecycle_rules' },

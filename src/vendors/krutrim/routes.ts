@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { VendorContext } from '../../core/vendor.js';
 import { catalogue } from './errors.js';
@@ -268,15 +269,18 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const maxBytes = ctx.config.krutrimMaxObjectBytes;
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+    // The body is left unread here: the handler checks the signature and the declared length first,
+    // then reads it (bounded), so a bogus or oversized upload is refused before any of it is held.
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
     app.put('/_objects/:bucketId/*', {
-      bodyLimit: maxBytes,
       schema: { operationId: 'presignedPut', tags: TAGS, summary: 'Emulator: upload bytes to a presigned PUT URL (content type kept)', params: presignedParams, querystring: presignedQuery, response: { 200: presignedUploadResponse, ...errors } },
     }, async (request, reply) => {
       const key = request.params['*'];
       const b = service.checkPresigned(request.emulator.namespace, 'PUT', request.params.bucketId, key, request.query);
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > maxBytes) throw tooLarge(maxBytes);
+      const body = request.body instanceof Readable ? await readBounded(request.body, maxBytes) : Buffer.alloc(0);
       const stored = service.putObject(b, key, body, header(request, 'content-type'));
       return reply.header('etag', `"${stored.etag}"`).send(stored);
     });
@@ -293,5 +297,37 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
         .header('last-modified', new Date(o.last_modified).toUTCString())
         .send(o.body);
     });
+  });
+}
+
+const tooLarge = (max: number) => catalogue.error('PAYLOAD_TOO_LARGE', { message: `Payload too large: objects are limited to ${max} bytes (KRUTRIM_MAX_OBJECT_BYTES)` });
+
+/**
+ * Reads a request body of at most `max` bytes (a chunked one may not say its length); more is a 413,
+ * and the rest is then read and dropped, so the connection can still carry the answer.
+ */
+function readBounded(stream: Readable, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const stop = () => {
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= max) return void chunks.push(chunk);
+      stop();
+      stream.resume();
+      reject(tooLarge(max));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, length));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    stream.on('data', onData).once('end', onEnd).once('error', onError);
   });
 }

@@ -15,7 +15,6 @@ export interface Caller {
   namespace: string;
   /** The API key's label (never the key itself): for logs and rate limits. */
   credential: string;
-  apiKey: string;
   rateLimit: number;
   accountId: string;
   customerId: string;
@@ -69,10 +68,12 @@ export class KrutrimService {
     for (const r of [...DEFAULT_REGIONS, ...regions]) s.insertRegion.run(namespace, r.id, r.tier);
     const customers = new Map<string, string>();
     for (const a of data.accounts) {
+      // An account that exists is replaced, with everything under it.
+      s.deleteAccount(namespace, a.accountId);
       s.insertAccount.run(namespace, a.accountId, a.customerId, a.name);
       customers.set(a.accountId, a.customerId);
     }
-    for (const k of data.apiKeys) s.insertApiKey.run(namespace, k.key, secretDigest(k.key), k.name, k.accountId, k.rateLimit);
+    for (const k of data.apiKeys) s.insertApiKey.run(namespace, secretDigest(k.key), k.name, k.accountId, k.rateLimit);
     for (const k of data.accessKeys) {
       const tier = k.tier ?? s.region.get(namespace, k.region)!.tier;
       s.insertAccessKey.run(namespace, k.accessKey, k.secretKey, k.accountId, k.keyName, k.region, tier, k.status, k.createdAt ? Date.parse(k.createdAt) : now);
@@ -95,8 +96,9 @@ export class KrutrimService {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
     if (!match) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: an Authorization: Bearer <api key> header is required' });
     const given = match[1]!;
-    const key = s.apiKeyByDigest.get(namespace, secretDigest(given));
-    if (!key || !sameSecret(given, key.api_key)) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key is not valid' });
+    const digest = secretDigest(given);
+    const key = s.apiKeyByDigest.get(namespace, digest);
+    if (!key || !sameSecret(digest, key.key_digest)) throw catalogue.error('UNAUTHORIZED', { message: 'Unauthorized: the API key is not valid' });
     if (h.accountId !== undefined && h.accountId !== key.account_id) {
       throw catalogue.error('FORBIDDEN', { message: `Forbidden: the API key does not belong to account ${JSON.stringify(h.accountId)}` });
     }
@@ -108,7 +110,6 @@ export class KrutrimService {
     return {
       namespace,
       credential: key.name || `api-key:${key.account_id}`,
-      apiKey: key.api_key,
       rateLimit: key.rate_limit,
       accountId: account.account_id,
       customerId: account.customer_id,
@@ -197,15 +198,14 @@ export class KrutrimService {
       const sessionToken = this.ids.sessionToken();
       const refreshToken = this.ids.refreshToken();
       const expiresAt = now + this.timeoutMs();
-      this.store.insertSession.run(c.namespace, this.ids.sessionId(), sessionToken, secretDigest(sessionToken), refreshToken, key.access_key, c.accountId, c.region, c.tier, now, now, expiresAt);
+      this.store.insertSession.run(c.namespace, this.ids.sessionId(), secretDigest(sessionToken), secretDigest(refreshToken), key.access_key, c.accountId, c.region, c.tier, now, now, expiresAt);
       return { lastActiveAt: iso(now), sessionToken, expiresAt: iso(expiresAt), refreshToken };
     });
   }
 
-  /** The session with this token: found by the token's digest, then the value compared in constant time. */
+  /** The session with this token, found by the token's digest (the token itself is never stored). */
   private sessionByToken(namespace: string, token: string): SessionRow | undefined {
-    const row = this.store.sessionByDigest.get(namespace, secretDigest(token));
-    return row && sameSecret(token, row.session_token) ? row : undefined;
+    return this.store.sessionByDigest.get(namespace, secretDigest(token));
   }
 
   /** A session of the caller's account, whatever its state; 404 otherwise. */
@@ -220,11 +220,11 @@ export class KrutrimService {
       const row = this.findSession(c, token);
       const now = this.now();
       if (!this.isActive(row, now)) throw catalogue.error('SESSION_EXPIRED');
-      if (!sameSecret(refreshToken, row.refresh_token)) throw catalogue.error('INVALID_REFRESH_TOKEN');
+      if (!sameSecret(secretDigest(refreshToken), row.refresh_digest)) throw catalogue.error('INVALID_REFRESH_TOKEN');
       const next = this.ids.refreshToken();
       const expiresAt = now + this.timeoutMs();
-      this.store.refreshSession.run(next, now, expiresAt, c.namespace, row.session_id);
-      return { lastActiveAt: iso(now), sessionToken: row.session_token, expiresAt: iso(expiresAt), refreshToken: next };
+      this.store.refreshSession.run(secretDigest(next), now, expiresAt, c.namespace, row.session_id);
+      return { lastActiveAt: iso(now), sessionToken: token, expiresAt: iso(expiresAt), refreshToken: next };
     });
   }
 

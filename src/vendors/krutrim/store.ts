@@ -5,13 +5,14 @@ import { perDatabase } from '../../core/vendor.js';
 
 export interface RegionRow { namespace: string; region_id: string; tier: string }
 export interface AccountRow { namespace: string; account_id: string; customer_id: string; name: string }
-export interface ApiKeyRow { namespace: string; api_key: string; key_digest: string; name: string; account_id: string; rate_limit: number }
+/** Keys, session and refresh tokens are stored as their `secretDigest` only. */
+export interface ApiKeyRow { namespace: string; key_digest: string; name: string; account_id: string; rate_limit: number }
 export interface AccessKeyRow {
   namespace: string; access_key: string; secret_key: string; account_id: string; key_name: string;
   region: string; tier: string; status: string; created_at: number;
 }
 export interface SessionRow {
-  namespace: string; session_id: string; session_token: string; token_digest: string; refresh_token: string; access_key: string;
+  namespace: string; session_id: string; token_digest: string; refresh_digest: string; access_key: string;
   account_id: string; region: string; tier: string; created_at: number; last_active_at: number;
   expires_at: number; deactivated_at: number | null;
 }
@@ -58,8 +59,8 @@ function build(db: Database) {
     regions: prepare<[string], RegionRow>('SELECT * FROM krutrim_regions WHERE namespace = ? ORDER BY rowid'),
     insertAccount: prepare<[string, string, string, string]>('INSERT INTO krutrim_accounts (namespace, account_id, customer_id, name) VALUES (?, ?, ?, ?)'),
     account: prepare<[string, string], AccountRow>('SELECT * FROM krutrim_accounts WHERE namespace = ? AND account_id = ?'),
-    insertApiKey: prepare<[string, string, string, string, string, number]>('INSERT INTO krutrim_api_keys (namespace, api_key, key_digest, name, account_id, rate_limit) VALUES (?, ?, ?, ?, ?, ?)'),
-    /** By `secretDigest(api key)`, never by the key itself (the caller then compares the value with sameSecret). */
+    insertApiKey: prepare<[string, string, string, string, number]>('INSERT INTO krutrim_api_keys (namespace, key_digest, name, account_id, rate_limit) VALUES (?, ?, ?, ?, ?)'),
+    /** By `secretDigest(api key)`: the key itself is never stored. */
     apiKeyByDigest: prepare<[string, string], ApiKeyRow>('SELECT * FROM krutrim_api_keys WHERE namespace = ? AND key_digest = ?'),
 
     // access keys
@@ -75,10 +76,10 @@ function build(db: Database) {
     deleteAccessKeys: prepare<[string, string]>('DELETE FROM krutrim_access_keys WHERE namespace = ? AND account_id = ?'),
 
     // sessions
-    insertSession: prepare<[string, string, string, string, string, string, string, string, string, number, number, number]>(
-      'INSERT INTO krutrim_sessions (namespace, session_id, session_token, token_digest, refresh_token, access_key, account_id, region, tier, created_at, last_active_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    insertSession: prepare<[string, string, string, string, string, string, string, string, number, number, number]>(
+      'INSERT INTO krutrim_sessions (namespace, session_id, token_digest, refresh_digest, access_key, account_id, region, tier, created_at, last_active_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    /** By `secretDigest(session token)`, never by the token itself (the caller then compares the value with sameSecret). */
+    /** By `secretDigest(session token)`: the token itself is never stored. */
     sessionByDigest: prepare<[string, string], SessionRow>('SELECT * FROM krutrim_sessions WHERE namespace = ? AND token_digest = ?'),
     deactivateForKey: prepare<[number, string, string, string]>(
       'UPDATE krutrim_sessions SET deactivated_at = ? WHERE namespace = ? AND account_id = ? AND access_key = ? AND deactivated_at IS NULL',
@@ -86,7 +87,7 @@ function build(db: Database) {
     deactivateForAccount: prepare<[number, string, string]>('UPDATE krutrim_sessions SET deactivated_at = ? WHERE namespace = ? AND account_id = ? AND deactivated_at IS NULL'),
     deactivateSession: prepare<[number, string, string]>('UPDATE krutrim_sessions SET deactivated_at = ? WHERE namespace = ? AND session_id = ? AND deactivated_at IS NULL'),
     refreshSession: prepare<[string, number, number, string, string]>(
-      'UPDATE krutrim_sessions SET refresh_token = ?, last_active_at = ?, expires_at = ? WHERE namespace = ? AND session_id = ?',
+      'UPDATE krutrim_sessions SET refresh_digest = ?, last_active_at = ?, expires_at = ? WHERE namespace = ? AND session_id = ?',
     ),
     touchSession: prepare<[number, string, string]>('UPDATE krutrim_sessions SET last_active_at = ? WHERE namespace = ? AND session_id = ?'),
 
@@ -162,7 +163,22 @@ function build(db: Database) {
     bucketPolicy: prepare<[string, string], BucketPolicyRow>('SELECT * FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
     deleteBucketPolicy: prepare<[string, string]>('DELETE FROM krutrim_bucket_policies WHERE namespace = ? AND bucket_id = ?'),
   };
-  return { ...s, transaction: <T>(fn: () => T): T => db.transaction(fn)() };
+  /** An account and everything under it, children first: its buckets' objects, rules and policies, then keys and sessions. */
+  const BUCKETS = 'SELECT bucket_id FROM krutrim_buckets WHERE namespace = @namespace AND account_id = @account';
+  const deleteAccountTree = [
+    'DELETE FROM krutrim_policy_attachments WHERE namespace = @namespace AND policy_id IN (SELECT policy_id FROM krutrim_policies WHERE namespace = @namespace AND account_id = @account)',
+    'DELETE FROM krutrim_policy_principals WHERE namespace = @namespace AND policy_id IN (SELECT policy_id FROM krutrim_policies WHERE namespace = @namespace AND account_id = @account)',
+    ...['krutrim_objects', 'krutrim_lifecycle_rules', 'krutrim_policy_attachments', 'krutrim_bucket_policies'].map((t) => `DELETE FROM ${t} WHERE namespace = @namespace AND bucket_id IN (${BUCKETS})`),
+    ...['krutrim_buckets', 'krutrim_policies', 'krutrim_sessions', 'krutrim_access_keys', 'krutrim_api_keys', 'krutrim_accounts'].map((t) => `DELETE FROM ${t} WHERE namespace = @namespace AND account_id = @account`),
+  ].map((sql) => prepare<[{ namespace: string; account: string }]>(sql));
+  return {
+    ...s,
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** Removes an account with all it holds (a fixture re-load replaces it). */
+    deleteAccount: (namespace: string, account: string): void => {
+      for (const stmt of deleteAccountTree) stmt.run({ namespace, account });
+    },
+  };
 }
 
 export type KrutrimStore = ReturnType<typeof build>;

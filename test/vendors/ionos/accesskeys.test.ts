@@ -252,14 +252,18 @@ describe('the per-user key limit (IONOS_KEY_LIMIT, default 5)', () => {
     await fill();
     await t.app.inject({ method: 'POST', url: '/_emulator/reset' });
     await fill();
-    // a fixture load adds keys the limit sees at once
+    // a fixture load (which replaces the contract, its users and their keys) sets what the limit sees at once
     await t.app.inject({ method: 'POST', url: '/_emulator/reset' });
     const load = await t.app.inject({
       method: 'POST', url: '/_emulator/fixtures?namespace=default',
-      payload: { ionos: { users: [{ userId: USER_ID, email: 'test@example.com', contractNumber: CONTRACT, administrative: true }], accesskeys: [{ id: UNKNOWN_ID, userId: USER_ID, description: 'loaded', status: 'AVAILABLE' }] } },
+      payload: { ionos: {
+        users: [{ userId: USER_ID, email: 'test@example.com', contractNumber: CONTRACT, administrative: true }],
+        credentials: [{ token: 'ionos-test-token', userId: USER_ID }],
+        accesskeys: [{ id: UNKNOWN_ID, userId: USER_ID, description: 'loaded', status: 'AVAILABLE' }],
+      } },
     });
     expect(load.statusCode).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await c.create(`k${i}`)).statusCode).toBe(201);
+    for (let i = 0; i < 4; i++) expect((await c.create(`k${i}`)).statusCode).toBe(201);
     expectIonosError(await c.create('one too many'), 422, 'paas-quota-1');
     // a settled deletion frees its slot for good (the count goes down with the row)
     await c.del(UNKNOWN_ID);

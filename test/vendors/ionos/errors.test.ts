@@ -69,19 +69,21 @@ describe('401 and 403, naturally', () => {
     }
   });
 
-  it('finds a bearer token by its SHA-256 digest, never by its value; basic credentials have no digest', async () => {
+  it('stores tokens and passwords as SHA-256 digests only; a bearer token is found by its digest, a basic credential by its username', async () => {
     const db = t.runtime.db;
-    const rows = db.prepare("SELECT kind, secret, token_digest FROM ionos_credentials WHERE namespace = 'default' ORDER BY kind, id").all() as Array<{ kind: string; secret: string; token_digest: string | null }>;
+    const rows = db.prepare("SELECT * FROM ionos_credentials WHERE namespace = 'default' ORDER BY kind, id").all() as Array<{ kind: string; secret_hash: string; token_digest: string | null }>;
     expect(rows.length).toBeGreaterThan(1);
-    for (const row of rows) expect(row.token_digest).toBe(row.kind === 'bearer' ? secretDigest(row.secret) : null);
+    for (const row of rows) expect(row.token_digest).toBe(row.kind === 'bearer' ? row.secret_hash : null);
+    expect(rows.map((r) => r.secret_hash)).toEqual(expect.arrayContaining([secretDigest(TOKEN), secretDigest('test')]));
+    expect(JSON.stringify(rows)).not.toContain(`"${TOKEN}"`);
     const dump = await t.app.inject({ method: 'GET', url: '/_emulator/state?vendor=ionos' });
     expect(dump.body).not.toContain(secretDigest(TOKEN));
     expect((await c.list()).statusCode).toBe(200);
-    // The digest is what finds the row: with another digest the token is unknown although its value is still stored.
-    db.prepare("UPDATE ionos_credentials SET token_digest = ? WHERE namespace = 'default' AND secret = ?").run(secretDigest('something else'), TOKEN);
+    // The lookup digest finds the row: with another one the token is unknown.
+    db.prepare("UPDATE ionos_credentials SET token_digest = ? WHERE namespace = 'default' AND token_digest = ?").run(secretDigest('something else'), secretDigest(TOKEN));
     expectIonosError(await c.list(), 401, 'paas-auth-1');
-    // And the value is compared after the lookup: a digest that matches with a value that does not is refused too.
-    db.prepare("UPDATE ionos_credentials SET token_digest = ?, secret = 'other' WHERE namespace = 'default' AND secret = ?").run(secretDigest(TOKEN), TOKEN);
+    // And the stored digest is compared after the lookup: a lookup that matches with a digest that does not is refused too.
+    db.prepare("UPDATE ionos_credentials SET token_digest = ?, secret_hash = ? WHERE namespace = 'default' AND secret_hash = ?").run(secretDigest(TOKEN), secretDigest('other'), secretDigest(TOKEN));
     expectIonosError(await c.list(), 401, 'paas-auth-1');
   });
 

@@ -42,24 +42,23 @@ describe('authentication, scopes and rate limits', () => {
     expectError(await get('objkey_x', auth('katapult-expired-token')), 403, 'invalid_api_token');
   });
 
-  it('finds a token by its SHA-256 digest, never by its value: the lookup column holds the digest, the dump neither', async () => {
+  it('stores a token as its SHA-256 digest only, found by it; the dump shows neither', async () => {
     const fixtures = { katapult: { api_tokens: [{ token: 'digest-me', scopes: ['object_storage'] }] } };
     expect((await t.app.inject({ method: 'POST', url: '/_emulator/fixtures?namespace=dg', payload: fixtures })).statusCode).toBe(200);
     const headers = { ...auth('digest-me'), 'x-emulator-namespace': 'dg' };
     expectError(await get('objkey_none', headers), 404, 'object_storage_access_key_not_found');
     const db = t.runtime.db;
-    const row = db.prepare("SELECT token_digest, name FROM katapult_api_tokens WHERE namespace = 'dg' AND token = 'digest-me'").get() as { token_digest: string; name: string };
+    const row = db.prepare("SELECT * FROM katapult_api_tokens WHERE namespace = 'dg' AND token_digest = ?").get(secretDigest('digest-me')) as { token_digest: string; name: string };
     expect(row.token_digest).toBe(secretDigest('digest-me'));
+    expect(Object.values(row)).not.toContain('digest-me');
     // A token given without a name is named after its digest, so the (visible) name never repeats the token.
     expect(row.name).toBe(`api-token:${secretDigest('digest-me').slice(0, 12)}`);
     const dump = await t.app.inject({ method: 'GET', url: '/_emulator/state?namespace=dg&vendor=katapult' });
     expect(dump.body).not.toContain('digest-me');
     expect(dump.body).not.toContain(secretDigest('digest-me'));
-    // The digest is what finds the row: with another digest the token is unknown although its value is still stored.
-    db.prepare("UPDATE katapult_api_tokens SET token_digest = ? WHERE namespace = 'dg' AND token = 'digest-me'").run(secretDigest('something else'));
-    expectError(await get('objkey_none', headers), 403, 'invalid_api_token');
-    // And the value is compared after the lookup: a row whose digest matches but whose value differs is refused too.
-    db.prepare("UPDATE katapult_api_tokens SET token_digest = ?, token = 'other' WHERE namespace = 'dg' AND token = 'digest-me'").run(secretDigest('digest-me'));
+    // The digest is all there is: with another digest the token is unknown.
+    db.prepare("UPDATE katapult_api_tokens SET token_digest = ? WHERE namespace = 'dg' AND token_digest = ?").run(secretDigest('something else'), secretDigest('digest-me'));
+    expect(JSON.stringify(db.prepare('SELECT * FROM katapult_api_tokens').all())).not.toContain('katapult-test-token');
     expectError(await get('objkey_none', headers), 403, 'invalid_api_token');
   });
 
