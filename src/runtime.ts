@@ -82,6 +82,7 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(specs, config.transitions);
   const rateLimiter = new RateLimiter(config.rateLimits);
+  installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
   const ctx: VendorContext = { db, clock, ids, config, transitions, rateLimiter };
   const namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
