@@ -25,7 +25,6 @@ const WALL_CLOCK_ALLOWED: Record<string, string> = {
 
 /** Files that may hold SQL besides `store.ts` files and src/db/ (the migrations and their runner). */
 const SQL_ALLOWED: Record<string, string> = {
-  'src/core/namespaces.ts': "the state dump over every vendor's declared tables",
   'src/core/namespace-store.ts': "the core's own store: the namespaces table, and the chunked reset and template copy over every vendor's declared tables",
   'src/core/object-limit.ts': 'connection-local TEMP triggers counting rows across every declared table (MAX_OBJECTS_PER_NAMESPACE)',
 };
