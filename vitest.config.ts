@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // does: too slow for every `npm test`. It runs only when CONTAINER_SMOKE_INSTALL is set
 // (`npm run smoke:container`, `npm run smoke:container:npm-ci`; `.ci/run` runs the latter after `npm test`).
 const containerSmoke = process.env.CONTAINER_SMOKE_INSTALL
-  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/**/*.smoke.ts'] } }]
+  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/packaging/container.smoke.ts'] } }]
+  : [];
+
+// The package smoke (test/packaging/package.smoke.ts) packs a fresh copy of the repository and installs the
+// tarball into a scratch project from the npm registry: `npm run smoke:package`, run by `.ci/run`.
+const packageSmoke = process.env.PACKAGE_SMOKE
+  ? [{ extends: true as const, test: { name: 'package-smoke', include: ['test/packaging/package.smoke.ts'] } }]
   : [];
 
 // The fast loop (`npm run test:unit`): core, vendors, control plane, the layout rules and the test helpers,
@@ -30,6 +36,7 @@ export default defineConfig({
       // Runs after every other test file (groupOrder), reading what they recorded: docs/coverage.md must be current.
       { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
       ...containerSmoke,
+      ...packageSmoke,
     ],
   },
 });

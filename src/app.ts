@@ -1,10 +1,8 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { PACKAGE_VERSION } from './core/package-info.js';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { controlPlane } from './control/routes.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { docsRoutes, ZOD_COMPILERS } from './http/docs.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
@@ -18,9 +16,6 @@ export interface AppOptions {
   /** Serve only this vendor's S3 data plane, at the root of the app (for S3_PORTS); no control plane. */
   rootS3Vendor?: string;
 }
-
-/** Fastify's compiler factories, typed for Ajv/fast-json-stringify; the zod compilers fit its call shape. */
-const ZOD_COMPILERS = { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** The composition root: control plane and the vendors from the registry, on one Fastify app. */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -78,11 +73,14 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return app;
   }
 
-  await app.register(swagger, {
-    openapi: { openapi: '3.1.0', info: { title: 'accesskey-emulator', version: PACKAGE_VERSION } },
-    transform: jsonSchemaTransform,
+  // Each vendor's operation ids, as its routes register: fault rules naming another are refused.
+  const operations = new Map<string, Set<string>>(runtime.vendors.map((v) => [v.id, new Set<string>()]));
+  app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    const vendor = runtime.vendors.find((v) => route.prefix === v.mount || route.prefix.startsWith(`${v.mount}/`));
+    if (operationId !== undefined && vendor) operations.get(vendor.id)!.add(operationId);
   });
-  await app.register(controlPlane(runtime, () => app), { prefix: '/_emulator' });
+  await app.register(controlPlane(runtime, operations), { prefix: '/_emulator' });
   for (const vendor of runtime.vendors) {
     await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
   }
@@ -91,10 +89,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     const mount = s3Mount(vendor.id);
     await app.register(vendorPlugin(s3Definition(vendor, runtime.vendors, mount), runtime, mount), { prefix: mount });
   }
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { urls: runtime.vendors.map((v) => ({ url: `/_emulator/openapi/${v.id}.json`, name: v.title })) } as Record<string, unknown>,
-  });
+  // GET /, /docs and the OpenAPI documents (built on first use: Swagger costs start-up time).
+  await app.register(docsRoutes(runtime));
   // Outside every vendor mount and the control plane: still JSON, never Fastify's own error body.
   app.setErrorHandler(async (err, _request, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;

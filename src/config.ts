@@ -77,8 +77,14 @@ export const SETTINGS = {
   dbPath: setting({ env: 'DB_PATH', flag: '--db-path', help: 'SQLite file, or :memory:', allowed: 'a file path or :memory:', default: ':memory:', parse: (t) => z.string().min(1).parse(t) }),
   seed: setting({
     env: 'SEED', flag: '--seed', help: 'fixture files loaded into every new namespace (comma-separated), or none',
-    allowed: 'comma-separated fixture file paths, or none', default: DEFAULT_FIXTURE,
-    parse: (t): string[] => (t.trim() === 'none' ? [] : t.split(',').map((p) => p.trim()).filter(Boolean)),
+    allowed: 'comma-separated fixture file paths (default: the package\'s own default world), or none', default: DEFAULT_FIXTURE,
+    parse: (t): string[] => {
+      if (t.trim() === 'none') return [];
+      const paths = t.split(',').map((p) => p.trim()).filter(Boolean);
+      // An empty SEED is a mistake (a shell variable that was never set), not a quiet empty world.
+      if (paths.length === 0) throw new Error('empty: name fixture files, or none for an empty world');
+      return paths.map((p) => (p === 'default' ? DEFAULT_FIXTURE : p));
+    },
   }),
   logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', help: 'log level', allowed: LOG_LEVELS.join(' | '), default: 'info', parse: (t) => z.enum(LOG_LEVELS).parse(t.trim()) }),
   logFormat: setting({ env: 'LOG_FORMAT', flag: '--log-format', help: 'json (Docker, CI) or pretty (a terminal); default: pretty on a TTY', allowed: 'json | pretty', default: undefined, parse: (t) => z.enum(['json', 'pretty']).parse(t.trim()) }),
@@ -182,7 +188,22 @@ export function loadConfig(env: Record<string, string | undefined> = {}, argv: r
       throw new ConfigError(`Invalid ${source}=${JSON.stringify(raw)} (${why}). Allowed: ${spec.allowed}.`);
     }
   }
+  checkConfig(out as Config);
   return out as Config;
+}
+
+/** A setting whose value parsed but cannot be used (e.g. DB_PATH in a missing directory): exit 2, naming it. */
+export function settingError(key: keyof Settings, value: unknown, why: string): ConfigError {
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return new ConfigError(`Invalid ${SETTINGS[key].env}=${JSON.stringify(text)} (${why}).`);
+}
+
+/** Checks between settings, run on the parsed config (also startEmulator()'s, after its overrides). */
+export function checkConfig(config: Config): void {
+  const unserved = config.vendorPorts.filter((p) => !config.vendors.includes(p.vendor)).map((p) => p.vendor);
+  if (unserved.length > 0) {
+    throw new ConfigError(`Invalid VENDOR_PORTS=${JSON.stringify(config.vendorPorts.map((p) => `${p.vendor}:${p.port}`).join(','))} (names ${unserved.join(', ')}, which VENDORS=${JSON.stringify(config.vendors.join(','))} does not serve). Allowed: vendors of VENDORS.`);
+  }
 }
 
 export function helpText(): string {
@@ -198,6 +219,7 @@ export function helpText(): string {
     '',
     `  ${'option'.padEnd(36)}${'environment'.padEnd(26)}meaning`,
     ...rows,
+    `  ${'--version'.padEnd(36)}${''.padEnd(26)}prints the version`,
     `  ${'--help'.padEnd(36)}${''.padEnd(26)}this text`,
   ].join('\n');
 }

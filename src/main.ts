@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { FixtureError } from './core/fixtures.js';
+import { PACKAGE_VERSION } from './core/package-info.js';
 import { DatabaseInUseError } from './db/lock.js';
-import { loggerOptions, startServer } from './server.js';
 
 /** Less than Docker's default 10 s stop timeout. */
 const SHUTDOWN_GRACE_MS = 8000;
@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText() + '\n');
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${PACKAGE_VERSION}\n`);
     return;
   }
   let config;
@@ -24,18 +28,29 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Loaded only now: --help, --version and a bad setting answer without loading Fastify and the vendors.
+  const { loggerOptions, startServer } = await import('./server.js');
   let running;
   try {
     running = await startServer(config, { logger: loggerOptions(config, process.stdout.isTTY === true) });
   } catch (err) {
-    if (err instanceof FixtureError || err instanceof DatabaseInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+    if (err instanceof ConfigError || err instanceof FixtureError || err instanceof DatabaseInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
       process.stderr.write(`accesskey-emulator: ${(err as Error).message}\n`);
       process.exit(2);
     }
     throw err;
   }
   const { app } = running;
-  app.log.info({ url: running.url, vendors: running.runtime.vendors.map((v) => `${v.id} ${v.mount}`), vendorPorts: running.vendorApps.map((v) => `${v.vendor}:${v.port}`), s3Ports: running.s3Apps.map((v) => `${v.vendor}:${v.port}`) }, 'accesskey-emulator ready');
+  app.log.info({
+    url: running.url,
+    vendors: running.runtime.vendors.map((v) => `${v.id} ${v.mount}`),
+    vendorPorts: running.vendorApps.map((v) => `${v.vendor}:${v.port}`),
+    s3Ports: running.s3Apps.map((v) => `${v.vendor}:${v.port}`),
+    // What this world is made of: a file database keeps state across restarts, :memory: starts clean.
+    db: config.dbPath,
+    fixtures: config.seed.length > 0 ? config.seed : 'none',
+    docs: `${running.url}/docs`,
+  }, 'accesskey-emulator ready');
 
   let closing = false;
   const shutdown = (signal: string) => {

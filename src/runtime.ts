@@ -1,16 +1,18 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { Config } from './config.js';
+import { checkConfig, type ConfigError, settingError, type Config } from './config.js';
 import { EmulatorClock } from './core/clock.js';
 import { FaultRules } from './core/faults.js';
 import { parseFixtureDocument, readFixtureFile, type FixtureDocument } from './core/fixtures.js';
 import { createIdSource, type IdSource } from './core/ids.js';
 import { Journal } from './core/journal.js';
-import { installObjectLimit } from './core/object-limit.js';
+import { installObjectLimit, isNamespaceFull } from './core/object-limit.js';
 import { DEFAULT_NAMESPACE, Namespaces } from './core/namespaces.js';
 import { RateLimiter } from './core/rate-limit.js';
-import { Transitions } from './core/transitions.js';
+import { Transitions, type TransitionSpec } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
-import { lockDatabaseFile, type DatabaseLock } from './db/lock.js';
+import { DatabaseInUseError, lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
 import { selectVendors, VENDOR_IDS } from './vendors/index.js';
 
@@ -46,27 +48,39 @@ export interface RuntimeOptions {
   db?: Database;
 }
 
+/**
+ * Every configuration problem surfaces here as a ConfigError naming the setting (exit 2 at the command
+ * line), before anything listens: settings that parse but cannot be used, and typos in transition names.
+ */
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+  checkConfig(config);
   const vendors = options.vendors ?? selectVendors(config.vendors);
+  const specs = vendors.flatMap((v) => v.transitions);
+  checkTransitionNames(config, specs);
   const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
     ?? config.seed.map((path) => readFixtureFile(path, vendors, VENDOR_IDS));
   // Refuses to start (DatabaseInUseError) while another emulator holds the file; held until close().
-  const lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
+  if (!options.db) checkDatabaseDirectory(config.dbPath);
+  let lock: DatabaseLock | undefined;
   let db: Database | undefined;
   try {
-    db = options.db ?? openDatabase(config.dbPath);
-    return assemble(config, options, vendors, fixtures, db, lock);
+    lock = options.db ? undefined : lockDatabaseFile(config.dbPath);
+    db = options.db ?? openConfiguredDatabase(config.dbPath);
+    return assemble(config, options, vendors, specs, fixtures, db, lock);
   } catch (err) {
     if (!options.db && db?.open) db.close();
     lock?.release();
-    throw err;
+    if (isNamespaceFull(err)) throw settingError('maxObjectsPerNamespace', config.maxObjectsPerNamespace, 'the startup fixtures (SEED) hold more rows than that in one namespace; raise it, or seed less');
+    const fsCode = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof DatabaseInUseError) && typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode)) throw settingError('dbPath', config.dbPath, `its lock file ${config.dbPath}.lock cannot be made (${fsCode})`);
+    throw databaseError(config.dbPath, err) ?? err;
   }
 }
 
-function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {
+function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], specs: TransitionSpec[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {
   const clock = options.clock ?? new EmulatorClock();
   const ids = options.ids ?? createIdSource(config.idSeed);
-  const transitions = new Transitions(vendors.flatMap((v) => v.transitions), config.transitions);
+  const transitions = new Transitions(specs, config.transitions);
   const rateLimiter = new RateLimiter(config.rateLimits);
   installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
   const ctx: VendorContext = { db, clock, ids, config, transitions, rateLimiter };
@@ -88,4 +102,40 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
       lock?.release();
     },
   };
+}
+
+/** A TRANSITIONS name (or name*) that matches no transition of the served vendors is a typo. */
+function checkTransitionNames(config: Config, specs: readonly TransitionSpec[]): void {
+  const names = specs.map((s) => s.name);
+  for (const [pattern] of config.transitions) {
+    if (pattern === '*') continue;
+    const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+    if (names.some((n) => (prefix === undefined ? n === pattern : n.startsWith(prefix)))) continue;
+    throw settingError('transitions', config.transitions.map(([p]) => p), `${pattern} names no transition of the served vendors; the names are: ${names.join(', ') || '(none)'}`);
+  }
+}
+
+function checkDatabaseDirectory(path: string): void {
+  if (path !== ':memory:' && !existsSync(dirname(resolve(path)))) throw settingError('dbPath', path, `the directory ${dirname(resolve(path))} does not exist`);
+}
+
+/** Opens DB_PATH, turning every way it can fail into a ConfigError naming DB_PATH. */
+function openConfiguredDatabase(path: string): Database {
+  try {
+    return openDatabase(path);
+  } catch (err) {
+    throw databaseError(path, err) ?? err;
+  }
+}
+
+function databaseError(path: string, err: unknown): ConfigError | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^SQLITE_(CANTOPEN|READONLY|PERM|NOTADB|CORRUPT|IOERR|AUTH|FULL)/.test(code)) {
+    return err instanceof TypeError && /directory does not exist|Cannot open database/.test(err.message) ? settingError('dbPath', path, err.message) : undefined;
+  }
+  const why = code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') ? 'the database file or its directory is not writable'
+    : code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') ? 'the file is not an SQLite database'
+    : code.startsWith('SQLITE_CANTOPEN') ? 'the file cannot be opened'
+    : (err as Error).message;
+  return settingError('dbPath', path, `${why}; ${code}`);
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -21,7 +22,8 @@ const PRETTY_LINE = '{msg}{if vendor} {vendor}{end}{if namespace} {namespace}{en
 
 export function loggerOptions(config: Config, isTty: boolean): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  const pretty = (config.logFormat ?? (isTty ? 'pretty' : 'json')) === 'pretty';
+  // pino-pretty is an optional dependency (the Docker image leaves it out): without it, JSON.
+  const pretty = (config.logFormat ?? (isTty ? 'pretty' : 'json')) === 'pretty' && prettyInstalled();
   return {
     level: config.logLevel,
     // Lines carry only known-safe fields (never headers, bodies or secrets), so the hot path needs no
@@ -30,6 +32,15 @@ export function loggerOptions(config: Config, isTty: boolean): FastifyServerOpti
     // Pretty: one line per request, `request katapult default GET /path (getKey) → 200 1.2 ms`, anything else as inline JSON.
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: ['pid', 'hostname', 'reqId', 'action', ...INLINE_FIELDS].join(','), messageFormat: PRETTY_LINE, singleLine: true } } } : {}),
   };
+}
+
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens the runtime, builds the apps and listens: what both the CLI and startEmulator() do. */

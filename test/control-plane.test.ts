@@ -38,6 +38,23 @@ describe('health and openapi', () => {
   });
 });
 
+describe('GET / and /docs', () => {
+  it('GET / points at the docs, the health endpoint and each vendor', async () => {
+    const res = await inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      name: 'accesskey-emulator', version: expect.any(String), docs: '/docs', health: '/_emulator/health',
+      vendors: { toy: { baseUrl: '/toy/v1', openapi: '/_emulator/openapi/toy.json' } },
+    });
+  });
+
+  it('/docs/json is not a merged document: it names the per-vendor ones', async () => {
+    const res = await inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.message).toContain('/_emulator/openapi/toy.json');
+  });
+});
+
 describe('namespaces', () => {
   it('isolates worlds chosen by path prefix or header, each seeded on first use', async () => {
     const created = await inject({ method: 'POST', url: '/ns/one/toy/v1/items', headers: auth, payload: { name: 'only-in-one' } });
@@ -46,6 +63,9 @@ describe('namespaces', () => {
     expect((await inject({ method: 'GET', url: `/ns/one/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: `/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'one' } })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: `/ns/two/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(404);
+    // Both given: the path prefix wins (README "Namespaces").
+    expect((await inject({ method: 'GET', url: `/ns/one/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'two' } })).statusCode).toBe(200);
+    expect((await inject({ method: 'GET', url: `/ns/two/toy/v1/items/${id}`, headers: { ...auth, 'x-emulator-namespace': 'one' } })).statusCode).toBe(404);
     expect((await inject({ method: 'GET', url: `/toy/v1/items/${id}`, headers: auth })).statusCode).toBe(404);
     expect((await inject({ method: 'GET', url: '/ns/two/toy/v1/items/item_seeded', headers: auth })).statusCode).toBe(200);
   });
@@ -194,12 +214,40 @@ describe('delays', () => {
   });
 
   it('refuses a malformed x-emulator-delay in the vendor envelope, changing nothing', async () => {
-    for (const value of ['soon', '-5', '1e3', '12.5', '99999999999']) {
+    // 60001: over the 60 s cap, refused like the rest (not silently capped).
+    for (const value of ['soon', '-5', '1e3', '12.5', '99999999999', '60001', '999999999']) {
       const res = await inject({ method: 'POST', url: '/toy/v1/items', payload: { name: 'n' }, headers: { ...auth, 'x-emulator-delay': value } });
       expect(res.statusCode, value).toBe(400);
       expect(res.json().fault.message).toContain('Invalid x-emulator-delay');
     }
     expect((await inject({ method: 'GET', url: '/_emulator/state' })).json().namespaces.default.toy.toy_items).toHaveLength(1);
+  });
+});
+
+describe('fault rules with names no vendor knows', () => {
+  // The real vendors (their codes and operation ids); each test in a namespace of its own, rules put back.
+  const real = useTestApp();
+  const post = async (payload: object) => real.app.inject({ method: 'POST', url: '/_emulator/faults', payload });
+
+  it.each([
+    [{ vendor: 'ionos', operation: 'accesskeysPots', error: 503 }, /operation: unknown "accesskeysPots" for ionos\. Operation ids: ionos: .*accesskeysPost/],
+    [{ operation: 'nosuchOperation', error: 503 }, /operation: unknown "nosuchOperation"\. Operation ids: katapult: .*; krutrim: .*listAccessKeys/],
+    [{ vendor: 'katapult', error: 'no_such_error' }, /error: "no_such_error" is not a katapult error code .*katapult codes: .*scope_not_granted/],
+    [{ vendor: 'ionos', error: 418 }, /error: "418" is not a ionos error code or an HTTP status it answers\. ionos codes: paas-/],
+    [{ error: 'paas-auth-1' }, /the rule names no vendor, so it must suit every one; add vendor/],
+    [{ vendor: 'aws', error: 503 }, /vendor: unknown "aws": one of katapult, ionos, exoscale, ibm, krutrim/],
+  ])('%j is refused with 400 and the valid names, adding no rule', async (payload, message) => {
+    const res = await post(payload);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(message) });
+    expect((await real.app.inject({ method: 'GET', url: '/_emulator/faults' })).json().faults).toEqual([]);
+  });
+
+  it('accepts known names: a code or status of the vendor, an operation of any vendor', async () => {
+    expect((await post({ vendor: 'ionos', operation: 'accesskeysPost', error: 'paas-quota-1' })).statusCode).toBe(201);
+    expect((await post({ operation: 'accesskeysPost', error: 503 })).statusCode).toBe(201);
+    expect((await post({ vendor: 'krutrim', error: 'BUCKET_NOT_FOUND', times: 1 })).statusCode).toBe(201);
+    expect((await post({ error: 503 })).statusCode).toBe(201);
   });
 });
 
@@ -265,12 +313,27 @@ describe('journal', () => {
 describe('CONTROL_TOKEN', () => {
   it('protects every control route when set', async () => {
     await withApp({ CONTROL_TOKEN: 'sesame' }, async (inject) => {
-      for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures'], ['GET', '/_emulator/openapi/toy.json']] as const) {
+      for (const [method, url] of [['GET', '/_emulator/health'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['GET', '/_emulator/requests'], ['POST', '/_emulator/clock'], ['GET', '/_emulator/faults'], ['GET', '/_emulator/transitions'], ['POST', '/_emulator/fixtures']] as const) {
         const res = await inject({ method, url, headers: { 'x-emulator-token': 'wrong' } });
         expect(res.statusCode, url).toBe(401);
         expect(res.json().error.code).toBe('unauthorized');
       }
       expect((await inject({ method: 'GET', url: '/_emulator/health', headers: { 'x-emulator-token': 'sesame' } })).statusCode).toBe(200);
+    });
+  });
+
+  it('leaves the OpenAPI documents, Swagger UI and GET / open: they hold no state, and Swagger UI cannot send the token', async () => {
+    await withApp({ CONTROL_TOKEN: 'sesame' }, async (inject) => {
+      const doc = await inject({ method: 'GET', url: '/_emulator/openapi/toy.json' });
+      expect(doc.statusCode).toBe(200);
+      expect(doc.json().servers[0].url).toBe('/toy/v1');
+      const ui = await inject({ method: 'GET', url: '/docs/' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.headers['content-type']).toMatch(/text\/html/);
+      const initializer = await inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+      expect(initializer.statusCode).toBe(200);
+      expect(initializer.body).toContain('/_emulator/openapi/toy.json');
+      expect((await inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
     });
   });
 });

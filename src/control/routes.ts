@@ -13,7 +13,6 @@ import { sameSecret } from '../core/secrets.js';
 import { TIMELINE_DEFAULT_LIMIT, TIMELINE_MAX_LIMIT } from '../core/timeline.js';
 import { parsePolicy, POLICY_HELP } from '../core/transitions.js';
 import { etagOf, LiveFeed, registerDashboard } from '../http/dashboard.js';
-import { vendorOpenApi } from '../http/openapi.js';
 import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
@@ -75,8 +74,8 @@ function actionLog(request: FastifyRequest, reply: FastifyReply, action: string,
   request.log.info({ action, ...fields, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, action);
 }
 
-/** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document. */
-export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
+/** The `/_emulator` routes (DESIGN.md §3). Hidden from every vendor's OpenAPI document; `/_emulator/openapi/*` is in src/http/docs.ts (no token). */
+export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, ReadonlySet<string>> = new Map()) {
   const vendorIds = runtime.vendors.map((v) => v.id);
   const feed = new LiveFeed(runtime.journal);
 
@@ -94,6 +93,30 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     if (q.vendor !== undefined && !vendorIds.includes(q.vendor)) throw new ControlError(400, 'invalid_request', `Unknown vendor "${q.vendor}": one of ${vendorIds.join(', ')}`);
     if (q.namespace !== undefined && !NAMESPACE_PATTERN.test(q.namespace)) throw new ControlError(400, 'invalid_request', `Invalid namespace "${q.namespace}"`);
     return q;
+  };
+
+  /**
+   * A rule's `operation` and `error` must mean something to the vendors it can match (its vendor, or
+   * every served vendor with that operation): a typo would otherwise be accepted and confuse the client
+   * under test much later. Refused with the list of valid names.
+   */
+  const checkFaultRule = (input: { vendor?: string; operation?: string; error?: string }) => {
+    const candidates = runtime.vendors.filter((v) => input.vendor === undefined || v.id === input.vendor);
+    const known = (id: string) => [...(operations.get(id) ?? [])].sort();
+    if (input.operation !== undefined && operations.size > 0) {
+      const having = candidates.filter((v) => known(v.id).includes(input.operation!));
+      if (having.length === 0) {
+        const names = candidates.map((v) => `${v.id}: ${known(v.id).join(', ')}`).join('; ');
+        throw new ControlError(400, 'invalid_request', `operation: unknown "${input.operation}"${input.vendor ? ` for ${input.vendor}` : ''}. Operation ids: ${names}`);
+      }
+      candidates.splice(0, candidates.length, ...having);
+    }
+    if (input.error === undefined) return;
+    for (const v of candidates) {
+      if (v.errors.fromFault(input.error, input.operation) !== undefined) continue;
+      const codes = v.errors.faultCodes?.() ?? [];
+      throw new ControlError(400, 'invalid_request', `error: "${input.error}" is not a ${v.id} error code or an HTTP status it answers${input.vendor ? '' : ' (the rule names no vendor, so it must suit every one; add vendor)'}. ${v.id} codes: ${codes.join(', ') || '(see its README section)'}`);
+    }
   };
 
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -237,7 +260,8 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
     app.get('/faults', async () => ({ faults: runtime.faults.list() }));
     app.post('/faults', async (request, reply) => {
       const input = parse(faultRuleInput, request.body, 'body');
-      if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}"`);
+      if (input.vendor !== undefined && !vendorIds.includes(input.vendor)) throw new ControlError(400, 'invalid_request', `vendor: unknown "${input.vendor}": one of ${vendorIds.join(', ')}`);
+      checkFaultRule(input);
       const rule = runtime.faults.add(input);
       actionLog(request, reply, 'fault rule added', { id: rule.id, vendor: input.vendor ?? '*', namespace: input.namespace ?? '*', rules: runtime.faults.list().length });
       return reply.code(201).send(rule);
@@ -326,11 +350,5 @@ export function controlPlane(runtime: Runtime, getApp: () => FastifyInstance) {
 
     registerDashboard(app, feed);
 
-    app.get<{ Params: { file: string } }>('/openapi/:file', async (request) => {
-      const id = request.params.file.replace(/\.json$/, '');
-      const vendor = runtime.vendors.find((v) => v.id === id);
-      if (!vendor || !request.params.file.endsWith('.json')) throw new ControlError(404, 'not_found', `No OpenAPI document ${request.params.file}: one of ${vendorIds.map((v) => `${v}.json`).join(', ')}`);
-      return vendorOpenApi(getApp(), vendor);
-    });
   };
 }

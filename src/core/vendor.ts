@@ -34,6 +34,8 @@ export interface VendorErrorModel {
    * `operation` is the route's operationId, so a bare status can become the code that operation documents.
    */
   fromFault(value: string, operation?: string): VendorError | undefined;
+  /** The codes `fromFault` takes (besides HTTP statuses), listed when a fault rule names another. */
+  faultCodes?(): readonly string[];
   /** Framework-level problems (bad JSON, validation, unknown route, body too large, …). */
   fromProblem(problem: Problem): VendorError;
   /** The exact wire form of an error: body and extra headers. The status is `err.status`. */
@@ -62,8 +64,8 @@ export interface VendorDefinition<Fixture = unknown> {
     seed(ctx: VendorContext, namespace: string, data: Fixture): Record<string, number>;
   };
   errors: VendorErrorModel;
-  /** Extra OpenAPI parts (security schemes) for `openapi/<id>.json`. */
-  openapi?: { components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
+  /** Extra OpenAPI parts (security schemes, a note for the docs page) for `openapi/<id>.json`. */
+  openapi?: { description?: string; components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };
   /**
    * The states of its stateful entities in a namespace (keys, credentials, buckets, operations): the
    * newest `limit` rows of each table, so a namespace of a million keys cannot stall the event loop.

@@ -89,10 +89,11 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
       const effect = runtime.faults.isEmpty()
         ? undefined
         : runtime.faults.apply({ vendor: vendor.id, namespace, method: request.method, path: vendorPath(request, mount), operation });
-      if (delayHeader !== undefined && !/^\s*\d{0,9}\s*$/.test(delayHeader)) {
+      // Over the cap is refused like any other bad value (silently capping would hide the test's mistake).
+      if (delayHeader !== undefined && (!/^\s*\d{0,9}\s*$/.test(delayHeader) || Number(delayHeader) > MAX_HEADER_DELAY_MS)) {
         throw errors.fromProblem(problem('validation', 400, `Invalid ${DELAY_HEADER} value "${delayHeader.slice(0, 64)}": use a whole number of milliseconds (at most ${MAX_HEADER_DELAY_MS})`, request, mount));
       }
-      const delayMs = Math.max(effect?.delayMs ?? 0, Math.min(Number(delayHeader ?? 0), MAX_HEADER_DELAY_MS));
+      const delayMs = Math.max(effect?.delayMs ?? 0, Number(delayHeader ?? 0));
       const finish = () => {
         if (effect?.outcome !== undefined) request.emulator.outcome = effect.outcome;
         const forced = faultHeader ?? effect?.error;

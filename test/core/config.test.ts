@@ -11,14 +11,16 @@ describe('config', () => {
     expect(c.vendors).toEqual(['katapult', 'ionos', 'exoscale', 'ibm', 'krutrim']);
     expect(c.rateLimits).toEqual({});
     expect(c.controlToken).toBeUndefined();
+    // `default` in SEED is the package's own default world, wherever the process runs.
+    expect(loadConfig({ SEED: 'default, mine.json' }).seed).toEqual([DEFAULT_FIXTURE, 'mine.json']);
   });
 
   it('reads the environment, and a flag wins over its variable', () => {
-    const c = loadConfig({ PORT: '5000', SEED: 'none', RATE_LIMITS: 'katapult:1000,ionos:600', VENDOR_PORTS: 'ibm:8337' }, ['--port', '6000', '--vendors=katapult,ionos']);
+    const c = loadConfig({ PORT: '5000', SEED: 'none', RATE_LIMITS: 'katapult:1000,ionos:600', VENDOR_PORTS: 'ionos:8337' }, ['--port', '6000', '--vendors=katapult,ionos']);
     expect(c.port).toBe(6000);
     expect(c.seed).toEqual([]);
     expect(c.rateLimits).toEqual({ katapult: 1000, ionos: 600 });
-    expect(c.vendorPorts).toEqual([{ vendor: 'ibm', port: 8337 }]);
+    expect(c.vendorPorts).toEqual([{ vendor: 'ionos', port: 8337 }]);
     expect(c.vendors).toEqual(['katapult', 'ionos']);
     expect(loadConfig({ RATE_LIMITS: 'off' }).rateLimits).toBe('off');
   });
@@ -32,6 +34,9 @@ describe('config', () => {
     [{ VENDOR_PORTS: 'ibm:x' }, /Invalid VENDOR_PORTS/],
     [{ VENDORS: 'katapult,aws' }, /Invalid VENDORS="katapult,aws".*Allowed: katapult, ionos, exoscale, ibm, krutrim/],
     [{ KRUTRIM_SESSION_TIMEOUT: 'forever' }, /Invalid KRUTRIM_SESSION_TIMEOUT/],
+    [{ SEED: '' }, /Invalid SEED="" \(empty: name fixture files, or none for an empty world\)/],
+    [{ SEED: ' , ' }, /Invalid SEED=/],
+    [{ VENDORS: 'katapult', VENDOR_PORTS: 'ibm:8337' }, /Invalid VENDOR_PORTS="ibm:8337" \(names ibm, which VENDORS="katapult" does not serve\)/],
   ])('refuses %o with a message naming the variable and what is allowed', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

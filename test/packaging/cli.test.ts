@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
-import { PACKAGE_ROOT } from '../../src/core/package-info.js';
+import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/core/package-info.js';
+import { CHILD_TEST_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 
 /** The CLI (`npx accesskey-emulator`, src/main.ts) as a real process, run from the sources with tsx. */
 const MAIN = join(PACKAGE_ROOT, 'src', 'main.ts');
@@ -11,7 +12,7 @@ const nodeArgs = (args: string[]) => ['--import', 'tsx', MAIN, ...args];
 const cleanEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...extra });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, nodeArgs(args), { cwd: PACKAGE_ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+  return spawnChild(process.execPath, nodeArgs(args), { cwd: PACKAGE_ROOT, env: cleanEnv(env) });
 }
 
 describe('accesskey-emulator CLI', () => {
@@ -26,25 +27,39 @@ describe('accesskey-emulator CLI', () => {
       expect(row).toContain(s.help);
     }
     expect(result.stdout).toContain('--help');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it.each([
     [['--nope', '1'], {}, /^accesskey-emulator: Unknown option --nope\. Run with --help to see the options\.$/m],
     [['--port', 'abc'], {}, /^accesskey-emulator: Invalid --port \(PORT\)="abc" \(not an integer\)\. Allowed: an integer 0–65535\.$/m],
     [['--vendors', 'katapult,aws'], {}, /Invalid --vendors \(VENDORS\)="katapult,aws".*Allowed: katapult, ionos, exoscale, ibm, krutrim/],
     [[], { LOG_LEVEL: 'loud' }, /^accesskey-emulator: Invalid LOG_LEVEL="loud"/m],
+    // Settings that parse but cannot be used: refused before anything listens, never a stack trace.
+    [['--port', '0'], { DB_PATH: '/nonexistent-dir/emulator.sqlite' }, /^accesskey-emulator: Invalid DB_PATH="\/nonexistent-dir\/emulator\.sqlite" \(the directory \/nonexistent-dir does not exist\)\.$/m],
+    [['--port', '0'], { DB_PATH: '/proc/version' }, /^accesskey-emulator: Invalid DB_PATH="\/proc\/version" \(/m],
+    [['--port', '0'], { VENDORS: 'katapult,ionos', VENDOR_PORTS: 'ibm:0' }, /^accesskey-emulator: Invalid VENDOR_PORTS="ibm:0" \(names ibm, which VENDORS="katapult,ionos" does not serve\)/m],
+    [['--port', '0'], { SEED: '' }, /^accesskey-emulator: Invalid SEED="" \(empty: name fixture files, or none for an empty world\)/m],
+    [['--port', '0', '--transitions', 'nosuch.thing=immediate'], {}, /^accesskey-emulator: Invalid TRANSITIONS="nosuch\.thing" \(nosuch\.thing names no transition of the served vendors; the names are: katapult\.access_key\.provisioning, .*ionos\.accesskey\.provisioning/m],
+    [['--port', '0'], { MAX_OBJECTS_PER_NAMESPACE: '50' }, /^accesskey-emulator: Invalid MAX_OBJECTS_PER_NAMESPACE="50" \(the startup fixtures \(SEED\) hold more rows than that in one namespace/m],
   ])('%j %j: exits 2 with a message naming the setting', (args, env, message) => {
     const result = run(args, env);
     expect(result.status, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(result.stdout).toBe('');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
+
+  it('--version prints the package version and exits 0', () => {
+    const result = run(['--version']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${PACKAGE_VERSION}\n`);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('exits 2 naming the file when a seed fixture cannot be read', () => {
     const result = run(['--seed', '/nonexistent/fixture.json', '--port', '0']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/\/nonexistent\/fixture\.json: cannot read the fixture file \(ENOENT\)/);
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('--vendors katapult,ionos serves only those vendors, and SIGTERM stops it with exit 0', async () => {
     const child = spawn(process.execPath, nodeArgs(['--vendors', 'katapult,ionos', '--port', '0', '--log-format', 'json']), { cwd: PACKAGE_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,8 +68,11 @@ describe('accesskey-emulator CLI', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).on('line', (line) => {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === 'accesskey-emulator ready') resolve(entry.url!);
+          const entry = JSON.parse(line) as { msg?: string; url?: string; db?: string; fixtures?: unknown; docs?: string };
+          if (entry.msg !== 'accesskey-emulator ready') return;
+          // The ready line says which database and fixtures this run uses.
+          expect(entry).toMatchObject({ db: ':memory:', fixtures: [join(PACKAGE_ROOT, 'fixtures', 'default.json')], docs: `${entry.url}/docs` });
+          resolve(entry.url!);
         });
         child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
       });
@@ -88,5 +106,5 @@ describe('accesskey-emulator CLI', () => {
       child.kill('SIGTERM');
       expect(await exited, stderr).toBe(0);
     }
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });

@@ -46,18 +46,29 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { emulator: { image: 'x', depends_on: { db: { condition: 'whenever' } } } } })).toBe(false);
   });
 
-  it('runs the emulator with its port, the data volume, read-only fixtures and the image health check', () => {
-    const doc = parse(text) as { services: Record<string, any>; volumes: Record<string, unknown> };
+  it('runs the emulator with its port, an in-memory database, the image\'s own fixtures and its health check, needing no host files', () => {
+    const doc = parse(text) as { services: Record<string, any>; volumes?: Record<string, unknown> };
     const emulator = doc.services.emulator;
     expect(emulator.build).toBe('.');
     expect(emulator.ports).toContain('4580:4580');
     expect(emulator.environment.PORT).toBe('4580');
-    expect(emulator.volumes).toContain('emulator-data:/data');
-    const fixtures = (emulator.volumes as string[]).find((v) => v.startsWith('./fixtures:'));
-    expect(fixtures, 'fixtures mounted').toMatch(/:ro$/);
-    expect(emulator.environment.SEED).toBe(`${fixtures!.split(':')[1]}/default.json`);
+    // down/up starts clean; a volume is an opt-in (commented), and so are the user's own fixtures.
+    expect(emulator.environment.DB_PATH).toBe(':memory:');
+    expect(emulator.environment.SEED).toBeUndefined();
+    expect(emulator.volumes).toBeUndefined();
+    expect(text).toMatch(/^ {4}# volumes:\n {4}# {3}- emulator-data:\/data$/m);
     expect(emulator.healthcheck.test).toEqual(['CMD', 'node', 'dist/src/healthcheck.js']);
-    expect(doc.volumes).toHaveProperty('emulator-data');
+  });
+
+  it("the README's compose snippet is valid and works when copied into a project without ./fixtures", () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Docker Compose'));
+    const snippet = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const doc = parse(snippet) as { services: Record<string, any> };
+    expect(validate(doc), errorsOf(doc)).toBe(true);
+    expect(JSON.stringify(doc), 'no bind mount of the repository\'s files').not.toMatch(/"\.\//);
+    expect(doc.services.emulator.environment.DB_PATH).toBe(':memory:');
+    expect(doc.services.tests.depends_on).toEqual({ emulator: { condition: 'service_healthy' } });
   });
 
   it('has a commented test service that waits for the emulator to be healthy, and it is valid when uncommented', () => {

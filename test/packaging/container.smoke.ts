@@ -164,6 +164,10 @@ describe('Dockerfile', () => {
     const prodDeps = stages.find((s) => runs(s).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)))!;
     expect(prodDeps, 'a stage runs npm ci --omit=dev').toBeDefined();
     expect(runs(runtime).join('\n')).not.toMatch(/\bnpm (ci|install|i)\b|apt-get|tsc/);
+    // A deletion in the final stage cannot shrink the base image's layers; a `# syntax=` line pulls a frontend image.
+    expect(runs(runtime).join('\n')).not.toMatch(/rm -rf/);
+    expect(dockerfile.text).not.toMatch(/^# syntax=/m);
+    expect(runs(prodDeps).join(' ')).toMatch(/--omit=optional/);
   });
 
   it('copies only the build output, production node_modules, package.json and fixtures into the final stage', () => {
@@ -220,12 +224,9 @@ function copyProductionPackages(into: string): string[] {
   const copied: string[] = [];
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (!key.startsWith('node_modules/') || key.slice('node_modules/'.length).includes('/node_modules/')) continue; // nested ones come with their parent
-    if (entry.dev) continue;
+    if (entry.dev || entry.optional) continue; // the prod-deps stage runs npm ci --omit=dev --omit=optional
     const source = join(PACKAGE_ROOT, key);
-    if (!existsSync(source)) {
-      if (entry.optional) continue; // another platform's optional binary
-      throw new Error(`${key} is a production dependency in package-lock.json but is not installed`);
-    }
+    if (!existsSync(source)) throw new Error(`${key} is a production dependency in package-lock.json but is not installed`);
     linkTree(source, join(into, key), (path) => PRUNED.some((p) => path.startsWith(join(PACKAGE_ROOT, p))));
     copied.push(key.slice('node_modules/'.length));
   }
@@ -352,6 +353,7 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
     const devOnly = Object.entries(lock.packages).filter(([key, e]) => e.dev && key.startsWith('node_modules/')).map(([key]) => key);
     expect(devOnly).toEqual(expect.arrayContaining(['node_modules/typescript', 'node_modules/vitest', 'node_modules/tsx']));
     for (const key of devOnly) expect(existsSync(join(app, key)), `dev-only package ${key} must not be installed`).toBe(false);
+    expect(existsSync(join(app, 'node_modules', 'pino-pretty')), 'pino-pretty (optional) is left out of the image').toBe(false);
     for (let dir = dirname(app); dir !== dirname(dir); dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), `${dir}/node_modules would leak packages into the smoke test`).toBe(false);
     expect(readdirNames(app).sort()).toEqual(['dist', 'fixtures', 'node_modules', 'package.json']);
     expect(readdirNames(join(app, 'dist'))).toEqual(['src']);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { PACKAGE_ROOT } from '../../src/core/package-info.js';
 import { fixtureJsonSchemaText } from '../../src/tools/fixture-schema.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import { generateFixture, SECTION_GENERATORS } from '../../scripts/fixture-generators.js';
+import { CHILD_TEST_TIMEOUT_MS, spawnChild } from '../helpers/child.js';
 import { katapultService } from '../../src/vendors/katapult/service.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../helpers/build-app.js';
 import { sign as exoscaleSign } from '../vendors/exoscale/signer.js';
@@ -115,23 +115,23 @@ describe('fixtures:generate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accesskey-generate-'));
     try {
       const out = join(dir, 'big.json');
-      const result = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--keys', '500', '--out', out], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+      const result = spawnChild(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--keys', '500', '--out', out], { cwd: PACKAGE_ROOT });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toContain(`wrote ${out}`);
       const doc = readFixtureFile(out, allVendors);
       expect(doc.$schema).toMatch(/fixtures\/fixture\.schema\.json$/);
-      const bad = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--keys', 'lots'], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+      const bad = spawnChild(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--keys', 'lots'], { cwd: PACKAGE_ROOT });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/usage: npm run fixtures:generate/);
       // --help says what --keys means, as docs/fixtures.md does.
-      const help = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--help'], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 60_000 });
+      const help = spawnChild(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'generate-fixture.ts'), '--help'], { cwd: PACKAGE_ROOT });
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(/--keys <n> +access keys in all: spread evenly over the vendors/);
       expect(readFileSync(join(PACKAGE_ROOT, 'docs', 'fixtures.md'), 'utf8')).toMatch(/`--keys` is the \*\*total\*\*: the keys are spread evenly over the vendors/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });
 
 /** Where each vendor keeps its access keys, and how one generated key of a section is used. */

@@ -81,7 +81,7 @@ describe('logs', () => {
     expect((await app.inject({ method: 'POST', url: '/_emulator/fixtures?namespace=bulk', payload: { toy: { items } } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/_emulator/reset?namespace=bulk' })).statusCode).toBe(204);
     expect((await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { advance: '1h' } })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/_emulator/faults', payload: { error: 'broken' } })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'toy', error: 'broken' } })).statusCode).toBe(201);
     expect((await app.inject({ method: 'DELETE', url: '/_emulator/faults' })).statusCode).toBe(204);
     expect((await app.inject({ method: 'POST', url: '/_emulator/transitions', payload: { 'toy.item.ready': 'immediate' } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'DELETE', url: '/_emulator/requests' })).statusCode).toBe(204);

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../../src/core/clock.js';
-import { vendorOpenApi } from '../../src/http/openapi.js';
 import { buildTestApp, TEST_EPOCH, type TestApp } from '../helpers/build-app.js';
 import { PROFILES, envelopeProblems } from './vendor-profiles.js';
 
@@ -35,12 +34,16 @@ type Schema = { type?: string | string[]; properties?: Record<string, Schema>; i
 interface Operation { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema?: Schema }> } }
 interface Route { vendor: string; mount: string; method: string; template: string; op: Operation }
 
-function routes(): Route[] {
-  return t.runtime.vendors.flatMap((v) =>
-    Object.entries(vendorOpenApi(t.app, v).paths ?? {}).flatMap(([template, item]) =>
-      Object.entries(item as Record<string, Operation>).map(([m, op]) => ({ vendor: v.id, mount: v.mount, method: m.toUpperCase(), template, op })),
-    ),
-  );
+/** Every route of every vendor, from its OpenAPI document (served over HTTP, built on first request). */
+async function routes(): Promise<Route[]> {
+  const out: Route[] = [];
+  for (const v of t.runtime.vendors) {
+    const doc = (await t.app.inject({ method: 'GET', url: `/_emulator/openapi/${v.id}.json` })).json() as { paths?: Record<string, unknown> };
+    for (const [template, item] of Object.entries(doc.paths ?? {})) {
+      for (const [m, op] of Object.entries(item as Record<string, Operation>)) out.push({ vendor: v.id, mount: v.mount, method: m.toUpperCase(), template, op });
+    }
+  }
+  return out;
 }
 
 const first = (s: Schema): Schema => s.anyOf?.[0] ?? s.oneOf?.[0] ?? s.allOf?.[0] ?? s;
@@ -122,7 +125,7 @@ describe('hardening fuzz (issue 15)', () => {
     // The deepest cases go to each vendor's first routes only: sending them is most of the cost.
     const deepBodies = new Map<string, number>();
     const deepQueries = new Set<string>();
-    for (const route of routes()) {
+    for (const route of await routes()) {
       const url = `${route.mount}${fill(route.template)}`;
       if (route.method !== 'GET' && route.method !== 'HEAD') {
         const seen = deepBodies.get(route.vendor) ?? 0;
@@ -146,7 +149,7 @@ describe('hardening fuzz (issue 15)', () => {
   it('a lone surrogate in every string field of every body, and WTF-8 in every path and query parameter: vendor-shaped, nothing written', async () => {
     const out: Outcome = { cases: 0, failures: [] };
     const lone = ['\ud800', 'a\udfff', '\udbff\udbff', 'ok\ud83d'];
-    const all = routes();
+    const all = await routes();
     for (const route of all) {
       const schema = route.op.requestBody?.content?.['application/json']?.schema;
       if (!schema || route.method === 'GET') continue;
@@ -206,7 +209,7 @@ describe('hardening fuzz (issue 15)', () => {
     // Wherever it stopped, every vendor still serves a create and a list (no 500 from formatting a time).
     for (const at of [CLOCK_MIN_MS, CLOCK_MAX_MS]) {
       await clock({ set: new Date(at).toISOString() });
-      for (const route of routes().filter((r) => r.method === 'GET' && !r.template.includes('{'))) {
+      for (const route of (await routes()).filter((r) => r.method === 'GET' && !r.template.includes('{'))) {
         const out: Outcome = { cases: 0, failures };
         await check(route, `${route.mount}${route.template}`, undefined, out, `at ${new Date(at).toISOString()}`);
       }

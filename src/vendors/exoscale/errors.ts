@@ -44,6 +44,7 @@ function describeIssues(problem: Problem): string {
 
 export const errorModel: VendorErrorModel = {
   fromFault: (value) => catalogue.fromFault(value),
+  faultCodes: () => catalogue.codes(),
 
   fromProblem(problem: Problem): VendorError {
     switch (problem.kind) {

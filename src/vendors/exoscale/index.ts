@@ -5,6 +5,16 @@ import { exoscaleS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { exoscaleFixture, type ExoscaleFixture } from './schemas.js';
 import { OPERATION_TRANSITION, seedExoscale } from './service.js';
+import { computeSignature, signatureMessage } from './signature.js';
+
+/**
+ * Swagger UI cannot compute a signature: the docs page gives a pre-signed Authorization value for
+ * `GET /access-key` with the default world's well-known key (README "Default credentials") and an
+ * expiry in 2100 (the emulator sets no upper bound on `expires`), to paste into "Authorize".
+ */
+const EXAMPLE = { key: 'EXO000000000000000000000001', secret: 'emulator-test-secret-do-not-use-in-prod-000', path: '/exoscale/v2/access-key', expires: 4_102_444_800 };
+const exampleAuthorization = () =>
+  `EXO2-HMAC-SHA256 credential=${EXAMPLE.key},expires=${EXAMPLE.expires},signature=${computeSignature(EXAMPLE.secret, signatureMessage({ method: 'GET', path: EXAMPLE.path, body: '', signedQueryArgs: [], query: new Map(), expires: EXAMPLE.expires }))}`;
 import { exoscaleTimeline } from './timeline.js';
 
 export const exoscale: VendorDefinition<ExoscaleFixture> = {
@@ -32,6 +42,15 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
   errors: errorModel,
   timeline: exoscaleTimeline,
   openapi: {
+    get description() {
+      return [
+        'Every request is signed (EXO2-HMAC-SHA256, see the security scheme). To try `GET /access-key` here without a signer, choose "Authorize" and paste this pre-signed value (the default world\'s well-known key, valid until 2100):',
+        '',
+        '    ' + exampleAuthorization(),
+        '',
+        'Any other call needs its own signature: `message = "<METHOD> <path as sent>\\n<raw body>\\n<signed query values>\\n\\n<expires>"`, HMAC-SHA256 with the secret, base64. In Node: `crypto.createHmac(\'sha256\', secret).update(message).digest(\'base64\')`.',
+      ].join('\n');
+    },
     components: {
       securitySchemes: {
         'EXO2-HMAC-SHA256': {

@@ -92,6 +92,7 @@ function validationMessage(problem: Problem): string {
 
 export const ibmErrors: VendorErrorModel = {
   fromFault: (value) => ibmCatalogue.fromFault(value),
+  faultCodes: () => ibmCatalogue.codes(),
   fromProblem(problem: Problem): VendorError {
     switch (problem.kind) {
       case 'invalid_json':

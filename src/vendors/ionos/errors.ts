@@ -47,6 +47,7 @@ function where(path: Array<string | number>): string {
 
 export const errorModel: VendorErrorModel = {
   fromFault: (value) => catalogue.fromFault(value),
+  faultCodes: () => catalogue.codes(),
   fromProblem(p: Problem): VendorError {
     switch (p.kind) {
       case 'route_not_found':

@@ -102,7 +102,9 @@ const intParam = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { message: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }))
+    // What a client sends is a number: the OpenAPI document says integer, not the string zod parses.
+    .meta({ type: 'integer', minimum: min, maximum: max });
 
 export const paginationQuery = {
   offset: intParam(0, INT32_MAX).optional().meta({ description: 'default 0' }),

@@ -153,6 +153,7 @@ function codeForStatus(status: number, operation: string | undefined): KatapultE
 }
 
 export const errorModel: VendorErrorModel = {
+  faultCodes: () => catalogue.codes(),
   fromFault(value, operation) {
     const trimmed = value.trim();
     const documented = /^\d{3}$/.test(trimmed) ? codeForStatus(Number(trimmed), operation) : undefined;

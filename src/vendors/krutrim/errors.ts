@@ -77,6 +77,7 @@ function describeIssues(problem: Problem): string | undefined {
 
 export const krutrimErrors: VendorErrorModel = {
   fromFault: (value) => catalogue.fromFault(value),
+  faultCodes: () => catalogue.codes(),
   fromProblem: (problem: Problem): VendorError => {
     switch (problem.kind) {
       case 'invalid_json':
