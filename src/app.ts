@@ -7,6 +7,7 @@ import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
 import { s3Definition, s3Mount } from './s3/mount.js';
+import { S3_OPERATION_PREFIX, S3_OPERATIONS } from './s3/plane.js';
 import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     const vendor = runtime.vendors.find((v) => route.prefix === v.mount || route.prefix.startsWith(`${v.mount}/`));
     if (operationId !== undefined && vendor) operations.get(vendor.id)!.add(operationId);
   });
+  for (const v of runtime.vendors) if (v.s3) for (const op of S3_OPERATIONS) operations.get(v.id)!.add(`${S3_OPERATION_PREFIX}${op}`);
   await app.register(controlPlane(runtime, operations), { prefix: '/_emulator' });
   for (const vendor of runtime.vendors) {
     await app.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { s3ErrorModel } from '../s3/errors.js';
+import { S3_OPERATION_PREFIX } from '../s3/plane.js';
 import { MAX_BODY_BYTES } from '../config.js';
 import { ClockRangeError, parseIsoInstant } from '../core/clock.js';
 import { parseDuration, DURATION_HELP } from '../core/duration.js';
@@ -113,8 +115,10 @@ export function controlPlane(runtime: Runtime, operations: ReadonlyMap<string, R
     }
     if (input.error === undefined) return;
     for (const v of candidates) {
-      if (v.errors.fromFault(input.error, input.operation) !== undefined) continue;
-      const codes = v.errors.faultCodes?.() ?? [];
+      // A rule on an S3 operation forces an S3 error (S3's codes, or a status).
+      const model = v.s3 && input.operation?.startsWith(S3_OPERATION_PREFIX) ? s3ErrorModel : v.errors;
+      if (model.fromFault(input.error, input.operation) !== undefined) continue;
+      const codes = model.faultCodes?.() ?? [];
       throw new ControlError(400, 'invalid_request', `error: "${input.error}" is not a ${v.id} error code or an HTTP status it answers${input.vendor ? '' : ' (the rule names no vendor, so it must suit every one; add vendor)'}. ${v.id} codes: ${codes.join(', ') || '(see its README section)'}`);
     }
   };

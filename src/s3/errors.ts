@@ -76,6 +76,7 @@ const PROBLEM_CODES: Record<Problem['kind'], S3Code> = {
  */
 export const s3ErrorModel: VendorErrorModel = {
   fromFault: (value) => s3Catalogue.fromFault(value),
+  faultCodes: () => Object.keys(S3_ERRORS),
   fromProblem: (problem) => s3Error(PROBLEM_CODES[problem.kind], problem.kind === 'internal' ? undefined : problem.message),
   render: (err) => ({ body: renderS3Error(err, '', ''), headers: { 'content-type': 'application/xml' } }),
 };

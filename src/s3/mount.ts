@@ -1,6 +1,6 @@
 import type { VendorDefinition } from '../core/vendor.js';
 import { s3ErrorModel } from './errors.js';
-import { operationOf } from './plane.js';
+import { operationOf, S3_OPERATION_PREFIX } from './plane.js';
 import { s3Routes, targetOf } from './routes.js';
 
 /** Where a vendor's S3 plane is mounted on the main port (DESIGN.md §6). */
@@ -18,7 +18,7 @@ export function s3Definition(vendor: VendorDefinition, vendors: readonly VendorD
     operationOf: (request) => {
       try {
         const t = targetOf(request, mount);
-        return `s3:${operationOf(request.method, t.bucket, t.key, new URLSearchParams(t.rawQuery), request.headers)}`;
+        return `${S3_OPERATION_PREFIX}${operationOf(request.method, t.bucket, t.key, new URLSearchParams(t.rawQuery), request.headers)}`;
       } catch {
         return undefined;
       }

@@ -54,6 +54,16 @@ const quoted = (etag: string) => `"${etag}"`;
 const httpDate = (ms: number) => new Date(ms).toUTCString();
 const isoDate = (ms: number) => new Date(ms).toISOString();
 
+/** How the journal, the log and fault rules name an S3 operation: `s3:GetObject`. */
+export const S3_OPERATION_PREFIX = 's3:';
+
+/** The operations the plane serves: fault rules may name them as `s3:<Operation>`. */
+export const S3_OPERATIONS = [
+  'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation', 'ListObjectsV2', 'ListObjects',
+  'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject',
+  'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
+] as const;
+
 /** Which operation a request is, from its method, path and sub-resource (as S3 routes them). */
 export function operationOf(method: string, bucket: string | undefined, key: string | undefined, q: URLSearchParams, headers: S3Request['headers']): string {
   if (bucket === undefined) return method === 'GET' ? 'ListBuckets' : 'Unsupported';

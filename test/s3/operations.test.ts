@@ -199,6 +199,15 @@ describe('limits, signatures, journal and dump', () => {
   it('fault rules target an S3 operation (s3:<Operation>); x-emulator-fault takes an S3 code', async () => {
     const rule = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'ibm', operation: 's3:GetObject', error: 'SlowDown', times: 1 }) });
     expect(rule.status).toBeLessThan(300);
+    // Typos are refused where they are given, naming what is valid.
+    const post = (body: object) => fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const badOperation = await post({ vendor: 'ibm', operation: 's3:GetObjekt', error: 'SlowDown' });
+    expect(badOperation.status).toBe(400);
+    expect(await badOperation.text()).toContain('s3:GetObject');
+    const badCode = await post({ vendor: 'ibm', operation: 's3:GetObject', error: 'SlowDownPlease' });
+    expect(badCode.status).toBe(400);
+    expect(await badCode.text()).toContain('SlowDown');
+    expect((await (await fetch(`${emu.url}/_emulator/faults`)).json() as { faults: unknown[] }).faults).toHaveLength(1);
     await s3.send(new HeadObjectCommand({ Bucket: 'ops', Key: 'obj.txt' })); // another operation: untouched
     expect(await s3Failure(s3.send(new GetObjectCommand({ Bucket: 'ops', Key: 'obj.txt' })))).toMatchObject({ code: 'SlowDown', status: 503 });
     expect(await text('obj.txt')).toBe('0123456789'); // once only
