@@ -51,6 +51,25 @@ describe('KOS presigned PUT', () => {
     expect(JSON.parse(res.body)).toMatchObject({ code: 'SIGNATURE_MISMATCH' });
   });
 
+  // The JSON depth scanner streams large JSON bodies; this route refuses before reading its body, so nobody
+  // reads what passes the scanner. A nesting error it raises then must not become an uncaught exception.
+  it('refuses a deep JSON body with a bad signature (403) and raises nothing uncaught', async () => {
+    const url = await uploadUrl('deep.json');
+    url.searchParams.set('X-Kos-Signature', '0'.repeat(64));
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const res = await t.app.inject({ method: 'PUT', url: url.pathname + url.search, headers: { 'content-type': 'application/json' }, payload: `${'['.repeat(20_000)}${']'.repeat(20_000)}` });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'SIGNATURE_MISMATCH' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
   it('answers 413 from the declared length before any byte of the body', async () => {
     const res = await put(await uploadUrl('big.bin'), { 'content-length': MAX + 1 }, Buffer.alloc(0), false);
     expect(res.status).toBe(413);
