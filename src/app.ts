@@ -6,9 +6,11 @@ import { docsRoutes, ZOD_COMPILERS } from './http/docs.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
+import { s3ErrorModel } from './s3/errors.js';
 import { s3Definition, s3Mount } from './s3/mount.js';
 import { S3_OPERATION_PREFIX, S3_OPERATIONS } from './s3/plane.js';
 import type { Runtime } from './runtime.js';
+import type { VendorDefinition } from './core/vendor.js';
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -20,9 +22,14 @@ export interface AppOptions {
 
 /** The composition root: control plane and the vendors from the registry, on one Fastify app. */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  // Who answers an error that comes before routing (a malformed URL or head): the vendor whose mount the
+  // path is under, and on an S3 mount S3 itself, in its XML envelope.
+  const s3Owner = (v: VendorDefinition, mount: string) => ({ vendor: { ...v, errors: s3ErrorModel }, mount });
   const mounted = options.rootVendor !== undefined
     ? runtime.vendors.filter((v) => v.id === options.rootVendor).map((v) => ({ vendor: v, mount: '' }))
-    : runtime.vendors.map((v) => ({ vendor: v, mount: v.mount }));
+    : options.rootS3Vendor !== undefined
+      ? runtime.vendors.filter((v) => v.id === options.rootS3Vendor && v.s3).map((v) => s3Owner(v, ''))
+      : [...runtime.vendors.map((v) => ({ vendor: v, mount: v.mount })), ...runtime.vendors.filter((v) => v.s3).map((v) => s3Owner(v, s3Mount(v.id)))];
   const mountOf = (path: string) => mounted.find(({ mount }) => mount === '' || path === mount || path.startsWith(`${mount}/`));
   const { config } = runtime;
   const headersTimeout = Math.min(config.headersTimeout, config.requestTimeout);
@@ -35,7 +42,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       if (!owner) return reply.code(400).send({ error: { code: 'bad_request', message: err.message } });
       const vendorErr = owner.vendor.errors.fromProblem({ kind: 'validation', status: 400, message: `Invalid URL: ${err.message}`, method: request.method, path: path.slice(owner.mount.length) || '/' });
       const rendered = owner.vendor.errors.render(vendorErr);
-      return reply.code(vendorErr.status).headers({ ...vendorErr.headers, ...rendered.headers }).type('application/json').send(rendered.body);
+      return reply.code(vendorErr.status).headers({ ...vendorErr.headers, ...rendered.headers }).type(rendered.headers?.['content-type'] ?? 'application/json').send(rendered.body);
     },
     logger: options.logger ?? false,
     // One log line per request, written by the vendor plugin's onResponse hook.

@@ -135,3 +135,20 @@ describe('body limits (item 1)', () => {
     expect(PROFILES.krutrim!.isErrorEnvelope(json(res), 413), res.body).toBe(true);
   });
 });
+
+describe('errors before routing on an S3 mount', () => {
+  // S3 clients parse XML errors: a malformed head or URL under /s3/<vendor> is answered in S3's envelope.
+  it('a head over 16 KiB under /s3/ibm is a 431 in S3 XML', async () => {
+    const res = await raw(`GET /s3/ibm/bucket/key HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toMatch(/^application\/xml/);
+    expect(res.body).toMatch(/^<\?xml[^>]*>\s*<Error><Code>[A-Za-z]+<\/Code><Message>[^<]*16 KiB[^<]*<\/Message>/);
+  });
+
+  it('a malformed URL under /ns/<name>/s3/ibm is a 400 in S3 XML', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/ns/xml/s3/ibm/bucket/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+    expect(await res.text()).toMatch(/<Error><Code>[A-Za-z]+<\/Code><Message>Invalid URL/);
+  });
+});
