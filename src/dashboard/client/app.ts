@@ -6,12 +6,11 @@ import type { FaultRule } from '../../core/faults.js';
 import type { JournalEntry } from '../../core/journal.js';
 import type { EntityState } from '../../core/timeline.js';
 import { ApiError, follow, get, send, setToken, Unauthorized } from './api.js';
+import { clockReading, emulatorNow, type ClockReading } from './clock.js';
 import { cell, clockTime, duration, kind, timeOfDay, tone } from './format.js';
 
 type Tables = Record<string, Array<Record<string, unknown>>>;
 interface Timeline { clock: ClockState; limit: number; namespaces: Record<string, Record<string, EntityState[]>> }
-/** The emulator clock as last read, and when (on this browser's clock) it was read. */
-type ClockReading = ClockState & { readAt: number };
 interface StateDump { namespaces: Record<string, Record<string, Tables>> }
 
 /** The journal entries the page keeps (newest first). */
@@ -19,12 +18,6 @@ const JOURNAL_KEPT = 500;
 /** A burst of requests re-reads the state once, this long after the first. */
 const REREAD_DELAY_MS = 250;
 const STORAGE_TABLE = /bucket|object/;
-
-/** The emulator's time now, from the last clock read: a running clock has moved as far as this browser's since. */
-function emulatorNow(clock: ClockReading | undefined): number {
-  if (!clock) return Date.now();
-  return clock.frozen ? clock.nowMs : clock.nowMs + (Date.now() - clock.readAt);
-}
 
 /** Journal entries by sequence number, newest first, each once (the live feed and a re-read overlap). */
 function newestFirst(entries: JournalEntry[]): JournalEntry[] {
@@ -69,7 +62,7 @@ export function App(): VNode {
       if (list.changed) setNamespaces(list.data.namespaces.map((n) => n.name));
       if (tl.changed) {
         setTimeline(tl.data);
-        setClock({ ...tl.data.clock, readAt: Date.now() });
+        setClock(clockReading(tl.data.clock));
       }
       if (state.changed) setDump(state.data);
       if (rules.changed) setFaults(rules.data.faults);
@@ -162,6 +155,8 @@ export function App(): VNode {
 
   const world = dump?.namespaces[selected] ?? {};
   const entities = timeline?.namespaces[selected] ?? {};
+  // The clock comes with the timeline, so before its first read there are no entities to date.
+  const now = clock ? emulatorNow(clock) : 0;
   return html`
     <header>
       <h1>accesskey-emulator</h1>
@@ -174,8 +169,8 @@ export function App(): VNode {
     </nav>
     <div class="columns">
       <div class="world">
-        <${Upcoming} entities=${entities} now=${emulatorNow(clock)} />
-        ${vendors.map((v) => html`<${VendorPanel} vendor=${v} entities=${entities[v] ?? []} limit=${timeline?.limit ?? Infinity} tables=${world[v] ?? {}} now=${emulatorNow(clock)} />`)}
+        <${Upcoming} entities=${entities} now=${now} />
+        ${vendors.map((v) => html`<${VendorPanel} vendor=${v} entities=${entities[v] ?? []} limit=${timeline?.limit ?? Infinity} tables=${world[v] ?? {}} now=${now} />`)}
       </div>
       <div class="side">
         <${FaultPanel} faults=${faults} vendors=${vendors} namespace=${selected} act=${act} />
@@ -204,10 +199,9 @@ function ClockPanel({ clock, act }: { clock: ClockReading | undefined; act: Act 
   const [advance, setAdvance] = useState('10s');
   const [at, setAt] = useState('');
   const post = (what: string, body: unknown) => act(what, () => send('POST', '/clock', body));
-  const now = emulatorNow(clock);
   return html`
     <section class="clock" aria-label="clock">
-      <div><span class="label">Emulator clock</span> <time data-testid="clock-now">${clockTime(now)}</time> ${clock?.frozen ? html`<span class="badge busy">frozen</span>` : html`<span class="badge ok">running</span>`}
+      <div><span class="label">Emulator clock</span> <time data-testid="clock-now">${clock ? clockTime(emulatorNow(clock)) : '—'}</time> ${clock?.frozen ? html`<span class="badge busy">frozen</span>` : html`<span class="badge ok">running</span>`}
         ${clock && clock.offsetMs !== 0 && !clock.frozen ? html` <span class="muted">(real time ${clock.offsetMs > 0 ? '+' : '−'} ${duration(Math.abs(clock.offsetMs))})</span>` : ''}</div>
       <form onSubmit=${(e: Event) => { e.preventDefault(); void post(`Clock advanced by ${advance}`, { advance }); }}>
         <input aria-label="advance by" size="6" value=${advance} onInput=${(e: Event) => setAdvance((e.target as HTMLInputElement).value)} />

@@ -14,7 +14,6 @@ import { sameSecret } from '../../core/secrets.js';
  * signature = base64(HMAC-SHA256(secret, message)). No Fastify here: routes.ts feeds it the raw
  * request parts.
  */
-export const SIGNATURE_SCHEME = 'EXO2-HMAC-SHA256';
 
 export interface ParsedAuthorization {
   credential: string;

@@ -247,7 +247,7 @@ export class IonosService {
       throw catalogue.error('paas-conflict-1', { message: `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')` });
     }
     const failMessage = this.failMessage(outcome, 'provisioning');
-    const { store, clock, ids } = this.deps;
+    const { store, clock } = this.deps;
     const now = clock.now();
     const userId = caller.user.user_id;
     const existingRow = store.key(ns, id);
