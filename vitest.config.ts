@@ -27,9 +27,10 @@ export default defineConfig({
     // Test files share one module graph per worker: the suite imports src/ a few times instead of once per
     // file (about half the run time). Tests share no state through modules: each builds its own app.
     isolate: false,
-    // One directory per run for the coverage matrix, and a recorder of every vendor response (test/conformance/).
+    // One directory per run for the coverage matrix, a recorder of every vendor response (test/conformance/),
+    // and every response serialised by zod and by the compiled serialiser, compared (test/helpers/response-checks.ts).
     globalSetup: ['test/conformance/global-setup.ts'],
-    setupFiles: ['test/conformance/record-responses.ts'],
+    setupFiles: ['test/conformance/record-responses.ts', 'test/helpers/response-checks.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [...UNIT, 'test/coverage-matrix.test.ts'] } },

@@ -1,11 +1,12 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { controlPlane } from './control/routes.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { docsRoutes, ZOD_COMPILERS } from './http/docs.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { vendorPlugin } from './http/vendor-plugin.js';
 import { rewriteNamespaceUrl } from './http/request-context.js';
+import { responseSerializerCompiler } from './http/serializer.js';
 import { s3ErrorModel } from './s3/errors.js';
 import { s3Definition, s3Mount } from './s3/mount.js';
 import { S3_OPERATION_PREFIX, S3_OPERATIONS } from './s3/plane.js';
@@ -58,12 +59,12 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 8192 },
-    // Every route validates and serializes with zod: handing Fastify the zod compilers here keeps it
-    // from loading its default Ajv and fast-json-stringify compilers at start-up (never used).
+    // Every route validates with zod and serialises with a compiler made from its zod schema: handing
+    // Fastify these compilers here keeps it from loading its default Ajv compiler at start-up (never used).
     schemaController: { compilersFactory: ZOD_COMPILERS },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   closeConnectionsWhenClosing(app);
   limitJsonDepth(app);
 

@@ -1,14 +1,15 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { PACKAGE_VERSION } from '../core/package-info.js';
 import type { Runtime } from '../runtime.js';
 import { vendorOpenApi } from './openapi.js';
+import { responseSerializerCompiler } from './serializer.js';
 import { vendorPlugin } from './vendor-plugin.js';
 
-/** Fastify's compiler factories, typed for Ajv/fast-json-stringify; the zod compilers fit its call shape. */
-export const ZOD_COMPILERS = { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+/** Fastify's compiler factories, typed for Ajv/fast-json-stringify: zod validation, serialisers compiled from the zod schemas. */
+export const ZOD_COMPILERS = { buildValidator: () => validatorCompiler, buildSerializer: () => responseSerializerCompiler } as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 export interface Docs {
   /** Swagger UI and its assets, under /docs. */
@@ -25,7 +26,7 @@ export interface Docs {
 export async function buildDocs(runtime: Runtime): Promise<Docs> {
   const ui = Fastify({ logger: false, schemaController: { compilersFactory: ZOD_COMPILERS } });
   ui.setValidatorCompiler(validatorCompiler);
-  ui.setSerializerCompiler(serializerCompiler);
+  ui.setSerializerCompiler(responseSerializerCompiler);
   await ui.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'accesskey-emulator', version: PACKAGE_VERSION } }, transform: jsonSchemaTransform });
   for (const vendor of runtime.vendors) await ui.register(vendorPlugin(vendor, runtime, vendor.mount), { prefix: vendor.mount });
   await ui.register(swaggerUi, {
