@@ -513,7 +513,7 @@ async function startReadServer(keys: number): Promise<ReadServer> {
   mkdirSync(tmpDir, { recursive: true });
   const file = join(tmpDir, `reads-${keys}.sqlite`);
   const t0 = Date.now();
-  seedKatapultKeys(file, keys);
+  await seedKatapultKeys(file, keys);
   log(`  seeded ${keys} Katapult keys in ${Date.now() - t0} ms`);
   return { keys, file, emulator: await startServer(`emulator (${keys} keys)`, commandFor('emulator', mode, nodeFlags(`reads-${keys}`)), { ...EMULATOR_ENV, DB_PATH: file }) };
 }

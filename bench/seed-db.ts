@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
-import { createRuntime } from '../src/runtime.js';
+import { openRuntime } from '../src/runtime.js';
 
 /**
  * Bench-only: a database file holding the default world plus `keys` extra Katapult access keys in
@@ -16,9 +16,9 @@ import { createRuntime } from '../src/runtime.js';
 export const TEMPLATE_KEY = 'objkey_EMULATOR00000002';
 export const benchKeyId = (i: number): string => `objkey_BENCH${String(i).padStart(11, '0')}`;
 
-export function seedKatapultKeys(path: string, keys: number): void {
+export async function seedKatapultKeys(path: string, keys: number): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  const runtime = createRuntime(loadConfig({ DB_PATH: path, LOG_LEVEL: 'silent' }));
+  const runtime = await openRuntime(loadConfig({ DB_PATH: path, LOG_LEVEL: 'silent' }));
   runtime.close();
   const db = openDatabase(path);
   try {

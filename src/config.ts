@@ -4,14 +4,14 @@ import { DURATION_HELP, parseDuration } from './core/duration.js';
 import { parsePolicyAssignments, POLICY_HELP, type TransitionPolicy } from './core/transitions.js';
 import { PACKAGE_ROOT } from './core/package-info.js';
 import { parseRateLimits, type RateLimitSetting } from './core/rate-limit.js';
-import { VENDOR_IDS, type VendorId } from './vendors/index.js';
+import { VENDOR_IDS, type VendorId } from './registry.js';
 
 /**
  * Every setting, parsed once (DESIGN.md §4). Each has an environment variable and a CLI flag twin;
  * a bad value stops start-up with a message naming the variable and what is allowed.
  */
 
-// The vendor ids come from the registry (src/vendors/index.ts), the one list of vendors.
+// The vendor ids come from the registry (src/registry.ts), the one list of vendors.
 export { VENDOR_IDS, type VendorId };
 
 export const DEFAULT_FIXTURE = join(PACKAGE_ROOT, 'fixtures', 'default.json');

@@ -10,7 +10,8 @@ import { CONTROL_TOKEN_HEADER } from './http/request-context.js';
 import { loggerOptions, startServer } from './server.js';
 
 export { buildApp } from './app.js';
-export { createRuntime } from './runtime.js';
+export { createRuntime, openRuntime } from './runtime.js';
+export { loadVendors } from './registry.js';
 export { ConfigError, DEFAULT_FIXTURE, loadConfig, VENDOR_IDS, type Config, type VendorId } from './config.js';
 export { EmulatorClock } from './core/clock.js';
 export type { FaultRule, JournalEntry, JournalFilter, ResetScope };

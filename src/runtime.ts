@@ -14,7 +14,7 @@ import { Transitions, type TransitionSpec } from './core/transitions.js';
 import type { VendorContext, VendorDefinition } from './core/vendor.js';
 import { DatabaseInUseError, lockDatabaseFile, type DatabaseLock } from './db/lock.js';
 import { openDatabase } from './db/open.js';
-import { selectVendors, VENDOR_IDS } from './vendors/index.js';
+import { loadedVendors, loadVendors, VENDOR_IDS } from './registry.js';
 
 /**
  * The shared services of one emulator: one database, one clock, one set of namespaces, faults,
@@ -42,7 +42,7 @@ export interface RuntimeOptions {
   ids?: IdSource;
   /** Fixture documents to use instead of reading `config.seed`. */
   fixtures?: FixtureDocument[];
-  /** Vendors to serve instead of the registry's (tests use a toy vendor). */
+  /** Vendors to serve instead of the registry's VENDORS (tests use a toy vendor). Without it, createRuntime needs them loaded: openRuntime does that. */
   vendors?: VendorDefinition[];
   /** An already opened and migrated database. */
   db?: Database;
@@ -54,7 +54,7 @@ export interface RuntimeOptions {
  */
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   checkConfig(config);
-  const vendors = options.vendors ?? selectVendors(config.vendors);
+  const vendors = options.vendors ?? loadedVendors(config.vendors);
   const specs = vendors.flatMap((v) => v.transitions);
   checkTransitionNames(config, specs);
   const fixtures = options.fixtures?.map((doc, i) => parseFixtureDocument(doc, `fixture document #${i + 1}`, vendors, VENDOR_IDS))
@@ -75,6 +75,12 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     if (!(err instanceof DatabaseInUseError) && typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode)) throw settingError('dbPath', config.dbPath, `its lock file ${config.dbPath}.lock cannot be made (${fsCode})`);
     throw databaseError(config.dbPath, err) ?? err;
   }
+}
+
+/** createRuntime, after importing the modules of the vendors VENDORS serves (only those). */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  checkConfig(config);
+  return createRuntime(config, { ...options, vendors: options.vendors ?? await loadVendors(config.vendors) });
 }
 
 function assemble(config: Config, options: RuntimeOptions, vendors: readonly VendorDefinition[], specs: TransitionSpec[], fixtures: FixtureDocument[], db: Database, lock: DatabaseLock | undefined): Runtime {

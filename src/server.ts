@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export interface RunningEmulator {
   runtime: Runtime;
@@ -45,7 +45,7 @@ function prettyInstalled(): boolean {
 
 /** Opens the runtime, builds the apps and listens: what both the CLI and startEmulator() do. */
 export async function startServer(config: Config, options: RuntimeOptions & { logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningEmulator> {
-  const runtime = createRuntime(config, options);
+  const runtime = await openRuntime(config, options);
   const apps: FastifyInstance[] = [];
   try {
     const app = await buildApp(runtime, { logger: options.logger });

@@ -19,7 +19,7 @@ import { crossSiteRefusal } from '../http/cross-site.js';
 import { describeInputProblem, requestInputProblem } from '../http/input-guard.js';
 import { CONTROL_TOKEN_HEADER } from '../http/request-context.js';
 import type { Runtime } from '../runtime.js';
-import { VENDOR_IDS } from '../vendors/index.js';
+import { VENDOR_IDS } from '../registry.js';
 
 const FIXTURE_BODY_LIMIT = MAX_BODY_BYTES;
 

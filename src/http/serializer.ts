@@ -18,12 +18,12 @@ type JsonSchema = Record<string, unknown>;
  * `checkResponsesAgainstZod`), so a handler answering off its schema still fails a test.
  */
 export function responseSerializerCompiler(input: CompilerInput): Serialize {
-  const zodSerialize = zodSerializerCompiler(input as Parameters<typeof zodSerializerCompiler>[0]) as Serialize;
   let serialize: Serialize | undefined;
   return (data) => {
-    serialize ??= responseChecks()
-      ? checked(zodSerialize, compiledFor(input.schema), input)
-      : compiledFor(input.schema) ?? zodSerialize;
+    if (!serialize) {
+      const zodSerialize = zodSerializerCompiler(input as Parameters<typeof zodSerializerCompiler>[0]) as Serialize;
+      serialize = responseChecks() ? checked(zodSerialize, compiledFor(input.schema), input) : compiledFor(input.schema) ?? zodSerialize;
+    }
     return serialize(data);
   };
 }

@@ -1,19 +1,19 @@
 import type { VendorDefinition } from '../core/vendor.js';
+import { registerVendors, VENDOR_IDS, type VendorId } from '../registry.js';
 import { exoscale } from './exoscale/index.js';
 import { ibm } from './ibm/index.js';
 import { ionos } from './ionos/index.js';
 import { katapult } from './katapult/index.js';
 import { krutrim } from './krutrim/index.js';
 
-const registry = { katapult, ionos, exoscale, ibm, krutrim };
+export { VENDOR_IDS, type VendorId };
 
-export type VendorId = keyof typeof registry;
-
-/** The registry: the only list of vendors. Each key is that vendor's `id`. */
-export const VENDORS: Record<VendorId, VendorDefinition<any>> = registry;
-
-/** Every vendor id, in the registry's order (config's `VENDORS` default, help texts, fixture sections). */
-export const VENDOR_IDS = Object.keys(registry) as readonly VendorId[];
+/**
+ * Every vendor, imported at once (tools and tests). The running emulator imports only the vendors it
+ * serves, through src/registry.ts, the list these keys must match.
+ */
+export const VENDORS: Record<VendorId, VendorDefinition<any>> = { katapult, ionos, exoscale, ibm, krutrim };
+registerVendors(VENDORS);
 
 export function selectVendors(ids: readonly VendorId[]): VendorDefinition[] {
   return ids.map((id) => VENDORS[id]);

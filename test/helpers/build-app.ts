@@ -6,7 +6,7 @@ import { EmulatorClock } from '../../src/core/clock.js';
 import type { FixtureDocument } from '../../src/core/fixtures.js';
 import { createIdSource } from '../../src/core/ids.js';
 import type { VendorDefinition } from '../../src/core/vendor.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
 
 /** 2026-01-01T00:00:00Z: every test starts with the clock frozen here. */
 export const TEST_EPOCH = Date.UTC(2026, 0, 1);
@@ -34,7 +34,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }), ...options.config };
   const clock = new EmulatorClock(() => TEST_EPOCH);
   clock.freeze();
-  const runtime = createRuntime(config, { clock, ids: createIdSource(options.idSeed ?? 'test'), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.vendors ? { vendors: options.vendors } : {}), ...(options.db ? { db: options.db } : {}) });
+  const runtime = await openRuntime(config, { clock, ids: createIdSource(options.idSeed ?? 'test'), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.vendors ? { vendors: options.vendors } : {}), ...(options.db ? { db: options.db } : {}) });
   const app = await buildApp(runtime);
   await app.ready();
   return {

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { DatabaseInUseError } from '../../src/db/lock.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { loadVendors } from '../../src/registry.js';
 import { createRuntime } from '../../src/runtime.js';
 import { spawnChildEmulator, startChildEmulator } from '../helpers/child-emulator.js';
 
@@ -16,6 +17,10 @@ import { spawnChildEmulator, startChildEmulator } from '../helpers/child-emulato
  */
 const dir = mkdtempSync(join(tmpdir(), 'emulator-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// createRuntime (synchronous) needs the vendors' modules loaded.
+beforeAll(async () => {
+  await loadVendors();
+});
 
 // Child processes start through tsx: seconds each on a loaded 2-core machine.
 const CHILD_TIMEOUT = { timeout: 180_000 };

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { EmulatorClock } from '../../src/core/clock.js';
 import { createIdSource } from '../../src/core/ids.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { loggerOptions } from '../../src/server.js';
 import { TEST_EPOCH } from '../helpers/build-app.js';
 import { ROOT_KEY, ROOT_SECRET, sign } from '../vendors/exoscale/signer.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'trace', LOG_FORMAT: 'json' });
   const clock = new EmulatorClock(() => TEST_EPOCH);
   clock.freeze();
-  runtime = createRuntime(config, { clock, ids: createIdSource('logs') });
+  runtime = await openRuntime(config, { clock, ids: createIdSource('logs') });
   const logger = { ...(loggerOptions(config, false) as object), stream: { write: (line: string) => logs.push(line) } };
   app = await buildApp(runtime, { logger });
   await app.ready();
