@@ -4,7 +4,7 @@ import type { NamespaceStore } from './namespace-store.js';
 export type Steps = Generator<number, void, undefined>;
 
 /** Rows touched between two returns to the event loop in an asynchronous run (a few ms of work). */
-export const ROWS_PER_SLICE = 2000;
+export const ROWS_PER_SLICE = 500;
 
 export class BusyError extends Error {
   constructor() {

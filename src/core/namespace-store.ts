@@ -8,7 +8,7 @@ import type { VendorDefinition } from './vendor.js';
  * give the event loop back between them; each chunk touches at most `CHUNK_ROWS` rows and finds
  * them through an index, so the total work is linear in the rows moved.
  */
-export const CHUNK_ROWS = 2000;
+export const CHUNK_ROWS = 500;
 
 /**
  * The startup world is seeded once, on a clock reading `TEMPLATE_EPOCH`, into a namespace no client

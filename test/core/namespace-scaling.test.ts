@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateFixture } from '../../scripts/fixture-generators.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,7 +10,7 @@ import { isTimeColumn, TEMPLATE_EPOCH, TEMPLATE_SPAN } from '../../src/core/name
 import { TEMPLATE_NAMESPACE } from '../../src/core/namespaces.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import { selectVendors } from '../../src/vendors/index.js';
+import { loadVendors } from '../../src/registry.js';
 import { TEST_EPOCH } from '../helpers/build-app.js';
 import { toyDatabase, toyVendor } from '../helpers/toy-vendor.js';
 
@@ -41,6 +41,11 @@ function countingDatabase(): { db: Database; statements: () => number } {
   };
   return { db, statements: () => runs };
 }
+
+// createRuntime (synchronous) needs the vendors' modules loaded.
+beforeAll(async () => {
+  await loadVendors();
+});
 
 function runtimeWith(options: { db?: Database; fixtures?: FixtureDocument[]; clock?: EmulatorClock } = {}): Runtime {
   const clock = options.clock ?? new EmulatorClock(() => TEST_EPOCH);
