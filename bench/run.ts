@@ -8,6 +8,7 @@ import { PACKAGE_ROOT, PACKAGE_VERSION } from '../src/core/package-info.js';
 import { generateFixture } from '../scripts/fixture-generators.js';
 import { ROOT_KEY, ROOT_SECRET, sign } from '../test/vendors/exoscale/signer.js';
 import { closeClient, commandFor, mainThreadCpuMs, mean, median, memoryOf, percentile, prng, request, startServer, timed, type Server, type ServerMode } from './lib.js';
+import { peersComparison } from './peers.js';
 import { closeS3Clients, S3_SCENARIOS } from './s3.js';
 import { benchKeyId, seedKatapultKeys } from './seed-db.js';
 
@@ -267,8 +268,8 @@ const SCENARIOS: Scenario[] = [
 const TARGET = { read: 0.6, create: 0.4, 's3-get': 0.5, 's3-put': 0.25, p99: 3 };
 const targetOf = (scenario: Scenario) => (scenario.kind === 's3-get' && scenario.id !== 's3-get-1k' ? 0.25 : TARGET[scenario.kind]);
 
-/** The sections besides the load scenarios, for --only. */
-const SECTIONS = ['startup', 'reset', 'fixture', 'reads'];
+/** The sections besides the load scenarios, for --only; `peers` runs only when named there. */
+const SECTIONS = ['startup', 'reset', 'fixture', 'reads', 'peers'];
 
 async function runScenario(scenario: Scenario, emulator: Server, baseline: Server): Promise<void> {
   log(`• ${scenario.name}`);
@@ -634,6 +635,16 @@ async function main(): Promise<void> {
   if (wanted('reset')) await section('reset and namespaces', resetAndNamespaces);
   if (wanted('fixture')) await section('fixture load', fixtureLoad);
   if (wanted('reads')) await section('read latency', readLatencyComparison);
+  if (only?.includes('peers')) await section('peers', async () => {
+    const emulator = await startServer('emulator', commandFor('emulator', mode, nodeFlags('peers')), EMULATOR_ENV);
+    try {
+      const rounds = Math.max(1, Math.round(durationS));
+      raw.peers = await peersComparison({ emulator, warmupS: SIZES.warmupS, rounds, roundS: durationS / rounds, load, addRow, log });
+    } finally {
+      closeClient();
+      await emulator.stop();
+    }
+  });
 
   const result = {
     version: PACKAGE_VERSION, mode: tiny ? 'tiny' : quick ? 'quick' : 'full', server: mode, connections, durationS, emulatorEnv: EMULATOR_ENV,
