@@ -53,14 +53,16 @@ export function ibmRoutes(fastify: FastifyInstance, ctx: VendorContext): void {
   // Every response, errors included: Swift's X-Trans-Id and X-Timestamp and a Date, all the request's
   // one time on the emulator's clock (so they agree with each other), and IBM's content type. A
   // request refused before the vendor plugin saw it has no time yet: the clock is read then.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const now = request.emulator?.now ?? ctx.clock.now();
-    reply.header('content-type', JSON_CONTENT_TYPE);
-    reply.header('accept-ranges', 'bytes');
-    reply.header('x-timestamp', swiftTimestamp(now));
-    reply.header('x-trans-id', ibmIds.transId(ctx.ids, now));
-    reply.header('date', httpDate(now));
-    return payload;
+    reply.headers({
+      'content-type': JSON_CONTENT_TYPE,
+      'accept-ranges': 'bytes',
+      'x-timestamp': swiftTimestamp(now),
+      'x-trans-id': ibmIds.transId(ctx.ids, now),
+      date: httpDate(now),
+    });
+    done(null, payload);
   });
 
   // IBM's examples also write `POST <accesser>:8338/credentials/` and `GET …/credentials/?project_id=…`:
