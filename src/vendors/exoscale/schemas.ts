@@ -47,6 +47,7 @@ export const iamPolicy = z
 export type IamPolicy = z.output<typeof iamPolicy>;
 
 export const assumeRolePolicy = z.object({ rules: z.array(serviceRule).optional() }).strict();
+export type AssumeRolePolicy = z.output<typeof assumeRolePolicy>;
 
 export const ROLE_PERMISSIONS = ['bypass-governance-retention', 'reset-iam-organization-policy'] as const;
 const permissions = z
