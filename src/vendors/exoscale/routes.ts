@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { VendorContext } from '../../core/vendor.js';
+import { principalOf } from '../../http/request-context.js';
 import {
   accessKey,
   accessKeyList,
@@ -23,7 +24,6 @@ import {
   updateIamRoleBody,
   uuidParams,
 } from './schemas.js';
-import { principalOf } from '../../http/request-context.js';
 import { keepRawBody } from './auth.js';
 import type { Principal } from './credentials.js';
 import { ExoscaleService } from './service.js';
@@ -54,8 +54,7 @@ export function exoscaleRoutes(fastify: FastifyInstance, ctx: VendorContext): vo
 
   // JSON bodies are parsed here, in the vendor's scope, keeping the raw bytes for the signature (auth.ts).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const bytes = body as Buffer;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, bytes: Buffer, done) => {
     keepRawBody(request.raw, bytes);
     if (bytes.length === 0) return done(null, undefined);
     try {
