@@ -6,13 +6,13 @@ import { z } from 'zod';
  * (api-key, iam-role). Request bodies are strict: an unknown field is a 400.
  */
 
-export const ACCESS_KEY_PATTERN = /^EXO[0-9a-f]{24}$/;
+const ACCESS_KEY_PATTERN = /^EXO[0-9a-f]{24}$/;
 
 // ---- shared pieces -------------------------------------------------------------------------
 
 export const errorBody = z.object({ message: z.string() }).describe('Exoscale error: {"message": "…"}');
 
-export const labels = z.record(z.string(), z.string());
+const labels = z.record(z.string(), z.string());
 
 const accessKeyResource = z
   .object({
@@ -31,7 +31,7 @@ const serviceRule = z
   })
   .strict();
 
-export const servicePolicy = z
+const servicePolicy = z
   .object({
     type: z.enum(['allow', 'deny', 'rules']),
     rules: z.array(serviceRule).optional(),
