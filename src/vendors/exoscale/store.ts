@@ -100,7 +100,7 @@ export interface StoredApiKey extends Omit<ApiKeyRow, 'namespace'> {
   deleted_at: number | null;
 }
 
-/** The organization a namespace holds, as a credential sees it; undefined before any fixture named one. */
+/** The organization a namespace holds, as a credential sees it; undefined in a namespace no Exoscale fixture section was loaded into. */
 export interface CredentialOrganization {
   id: string;
   requests_per_minute: number;
