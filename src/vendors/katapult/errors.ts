@@ -152,7 +152,7 @@ function codeForStatus(status: number, operation: string | undefined): KatapultE
   return documented.find((code) => catalogue.entry(code).status === status);
 }
 
-export const errorModel: VendorErrorModel = {
+export const katapultErrors: VendorErrorModel = {
   faultCodes: () => catalogue.codes(),
   fromFault(value, operation) {
     const trimmed = value.trim();
