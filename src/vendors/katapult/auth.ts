@@ -3,13 +3,6 @@ import type { VendorAuth, VendorContext } from '../../core/vendor.js';
 import { catalogue, katapultError } from './errors.js';
 import { katapultStore, type ApiToken } from './store.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Katapult: the scopes (any of) the route requires. */
-    katapultScopes?: readonly string[];
-  }
-}
-
 function ipv4ToInt(ip: string): number | undefined {
   const parts = ip.split('.');
   if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;

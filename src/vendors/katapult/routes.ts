@@ -7,6 +7,13 @@ import { katapultError } from './errors.js';
 import * as s from './schemas.js';
 import { katapultService, type KatapultService } from './service.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Katapult: the scopes (any of) the route requires (auth.ts checks them). */
+    katapultScopes?: readonly string[];
+  }
+}
+
 const ERROR_STATUSES = [400, 403, 404, 406, 422, 429, 500, 503, 504] as const;
 const errorResponses = Object.fromEntries(ERROR_STATUSES.map((status) => [status, s.errorEnvelope]));
 

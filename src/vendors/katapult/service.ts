@@ -34,7 +34,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 type KeyState = 'pending' | 'configured';
 type PresignedState = 'valid' | 'expired' | 'revoked' | 'unknown';
 
-export interface KatapultServiceDeps {
+interface KatapultServiceDeps {
   store: KatapultStore;
   ids: KatapultIds;
   transitions: Transitions;

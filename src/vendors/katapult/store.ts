@@ -72,7 +72,7 @@ export interface AccessKeyView extends AccessKey {
 }
 
 /** A key as the S3 plane sees it: its latest secret (SigV4 needs it) and its account. */
-export interface S3AccessKey {
+interface S3AccessKey {
   key: AccessKey;
   s3Secret: string | null;
   s3SecretHash: string | null;
@@ -99,14 +99,14 @@ export interface Bucket {
   corsOrigins: string[];
 }
 /** What a bucket read gives besides the bucket: its account's trash state. */
-export interface BucketWithAccount { bucket: Bucket; accountTrashId: string | null }
+interface BucketWithAccount { bucket: Bucket; accountTrashId: string | null }
 /** The properties a create or PATCH sets. */
 export type BucketProperties = Omit<Bucket, 'name' | 'accountId' | 'region' | 'createdAt' | 'pendingSince'>;
 
-export interface ObjectStats { count: number; size: number }
+interface ObjectStats { count: number; size: number }
 /** An object as the S3 plane sees it: fixture objects have no bytes (NULL body, etag, type, time). */
 export interface S3ObjectRow { path: string; size: number | null; etag: string | null; contentType: string | null; lastModified: number; metadata: string | null }
-export interface S3ObjectWrite { path: string; size: number; body: Buffer; etag: string; contentType: string; lastModified: number; metadata: string }
+interface S3ObjectWrite { path: string; size: number; body: Buffer; etag: string; contentType: string; lastModified: number; metadata: string }
 
 export interface PresignedUrl { id: string; bucketName: string; path: string; createdAt: number; expiresAt: number; revokedAt: number | null }
 
