@@ -102,8 +102,8 @@ export class KatapultService {
     }
   }
 
-  /** Also a read that writes: an account seen provisioned is stored so, which the timeline and the S3 plane read. */
-  private provisioningState(namespace: string, account: Account, now: number): Account['provisioning'] {
+  /** The account's provisioning state at `now`. A read that writes: once done it is stored, so later reads need not ask the transition. */
+  private settleAccountProvisioning(namespace: string, account: Account, now: number): Account['provisioning'] {
     if (account.provisioning !== 'provisioning') return account.provisioning;
     if (this.transitions.reached(namespace, TRANSITIONS.accountProvisioning, account.id, account.createdAt, now)) {
       this.store.accountSetProvisioning.run({ namespace, id: account.id, provisioning: 'provisioned' });
@@ -127,7 +127,7 @@ export class KatapultService {
     const org = this.organization(namespace, args);
     const cluster = this.cluster(namespace, args);
     const account = this.existingAccount(namespace, org, cluster.region, now);
-    if (this.provisioningState(namespace, account, now) !== 'provisioned') throw katapultError('object_storage_account_not_provisioned');
+    if (this.settleAccountProvisioning(namespace, account, now) !== 'provisioned') throw katapultError('object_storage_account_not_provisioned');
     return { account, cluster };
   }
 
@@ -136,7 +136,7 @@ export class KatapultService {
     return {
       region: account.region,
       created_at: seconds(account.createdAt),
-      provisioning_state: this.provisioningState(namespace, account, now),
+      provisioning_state: this.settleAccountProvisioning(namespace, account, now),
       size: account.size,
       bucket_count: account.bucketCount,
       data_center: cluster.dataCenter,
@@ -228,13 +228,13 @@ export class KatapultService {
   // ---------------------------------------------------------------- access keys (A1–A6)
 
   private keyState(namespace: string, key: AccessKey, now: number): KeyState {
-    if (!this.keyProvisioned(namespace, key, now)) return 'pending';
+    if (!this.settleKeyProvisioning(namespace, key, now)) return 'pending';
     if (key.pendingSince === null) return 'configured';
     return this.transitions.reached(namespace, TRANSITIONS.keyConfiguring, key.id, key.pendingSince, now) ? 'configured' : 'pending';
   }
 
-  /** A read that writes: a key seen provisioned is stored as settled (and `key` marked so). */
-  private keyProvisioned(namespace: string, key: AccessKey, now: number): boolean {
+  /** Whether the key is provisioned at `now`. A read that writes: once it is, the key is stored (and `key` marked) settled. */
+  private settleKeyProvisioning(namespace: string, key: AccessKey, now: number): boolean {
     if (key.settled) return true;
     if (!this.transitions.reached(namespace, TRANSITIONS.keyProvisioning, key.id, key.createdAt, now)) return false;
     this.store.keySettle.run({ namespace, id: key.id });
@@ -321,7 +321,7 @@ export class KatapultService {
     return this.write(() => {
       const key = this.accessKey(namespace, args, now);
       const properties = this.keyProperties(args, key);
-      if (!this.keyProvisioned(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
+      if (!this.settleKeyProvisioning(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
       const updated = { ...key, ...properties, pendingSince: now };
       this.store.keyUpdate(namespace, updated);
       this.transitions.restart(namespace, TRANSITIONS.keyConfiguring, key.id);
@@ -341,7 +341,7 @@ export class KatapultService {
   generateCredentials(namespace: string, args: Args, now: number): { object_storage_access_key: ObjectStorageAccessKey } {
     return this.write(() => {
       const key = this.accessKey(namespace, args, now);
-      if (!this.keyProvisioned(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
+      if (!this.settleKeyProvisioning(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
       const s3Id = key.s3AccessKeyId ?? this.ids.s3AccessKeyId();
       const secret = this.ids.s3Secret();
       this.store.keySetCredentials.run({ namespace, id: key.id, s3_access_key_id: s3Id, s3_secret_hash: hashSecret(secret), s3_secret: secret, now });
