@@ -25,7 +25,7 @@ const DEFAULT_LIMIT = 100;
 /** Fresh ids drawn for a create before giving up: a taken one only comes from ids repeating (ID_SEED and a file database). */
 const ID_ATTEMPTS = 5;
 
-export interface IonosServiceDeps {
+interface IonosServiceDeps {
   store: IonosStore;
   ids: ReturnType<typeof ionosIds>;
   transitions: Transitions;
