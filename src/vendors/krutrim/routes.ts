@@ -46,7 +46,7 @@ export function krutrimRoutes(root: FastifyInstance, ctx: VendorContext): void {
     ids: krutrimIds(ctx.ids),
     sessionTimeoutMs: ctx.config.krutrimSessionTimeout,
     maxObjectBytes: ctx.config.krutrimMaxObjectBytes,
-    publicUrl: ctx.config.publicUrl,
+    config: ctx.config,
     presignKey: presignKey(ctx.db),
   });
   const mount = root.prefix;

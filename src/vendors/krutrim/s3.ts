@@ -82,7 +82,7 @@ export const krutrimS3: VendorS3 = {
     if (!query.has('X-Kos-Signature')) return undefined;
     const b = world(ctx.db).row(namespace, bucket);
     if (!b) return { ok: false, code: 'SignatureDoesNotMatch', message: 'The presigned URL does not name this bucket.' };
-    const presigner = new Presigner({ store: krutrimStore(ctx.db), key: presignKey(ctx.db), publicUrl: ctx.config.publicUrl });
+    const presigner = new Presigner({ store: krutrimStore(ctx.db), key: presignKey(ctx.db), config: ctx.config });
     try {
       // The S3 part is not handed the request's time: the clock is read once here.
       presigner.check(namespace, method, b.bucket_id, key, Object.fromEntries(query), ctx.clock.now());

@@ -15,8 +15,8 @@ export interface KrutrimDeps {
   sessionTimeoutMs: number;
   /** KRUTRIM_MAX_OBJECT_BYTES. */
   maxObjectBytes: number;
-  /** PUBLIC_URL: presigned URLs then point at the S3 plane. */
-  publicUrl: string | undefined;
+  /** PUBLIC_URL (read per URL): presigned URLs then point at the S3 plane. */
+  config: { readonly publicUrl: string | undefined };
   /** The HMAC key of presigned URLs (`presignKey(db)`). */
   presignKey: Buffer;
 }
@@ -40,7 +40,7 @@ export class KrutrimService {
     this.accessKeys = new AccessKeyService({ store, ids });
     this.sessions = new SessionService({ store, ids, timeoutMs: deps.sessionTimeoutMs });
     this.buckets = new BucketService({ store, ids });
-    this.presigner = new Presigner({ store, key: deps.presignKey, publicUrl: deps.publicUrl });
+    this.presigner = new Presigner({ store, key: deps.presignKey, config: deps.config });
     this.objects = new ObjectService({ store, buckets: this.buckets, presigner: this.presigner, maxObjectBytes: deps.maxObjectBytes });
     this.lifecycle = new LifecycleService({ store, ids, buckets: this.buckets });
     this.policies = new PolicyService({ store, ids });

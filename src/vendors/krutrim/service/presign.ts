@@ -26,7 +26,8 @@ export interface PresignedQuery {
 
 /** KOS presigned URLs (`X-Kos-Method`, `-Expires`, `-Signature`): issued by the object routes, checked by this mount and the S3 plane. */
 export class Presigner {
-  constructor(private readonly deps: { store: KrutrimStore; key: Buffer; publicUrl: string | undefined }) {}
+  /** `config.publicUrl` (PUBLIC_URL) is read per URL: it may be set once the server listens (port 0). */
+  constructor(private readonly deps: { store: KrutrimStore; key: Buffer; config: { readonly publicUrl: string | undefined } }) {}
 
   private signature(namespace: string, method: string, bucketId: string, key: string, expires: string): string {
     return createHmac('sha256', this.deps.key).update([namespace, method, bucketId, key, expires].join('\n')).digest('hex');
@@ -38,7 +39,7 @@ export class Presigner {
     const path = key.split('/').map(encodeURIComponent).join('/');
     const query = new URLSearchParams({ 'X-Kos-Method': method, 'X-Kos-Expires': expires, 'X-Kos-Signature': this.signature(namespace, method, b.bucket_id, key, expires) });
     // With PUBLIC_URL the URL is served by the S3 plane (`/s3/krutrim/<bucket name>/<key>`), else by this mount.
-    const s3 = s3BaseUrl(this.deps.publicUrl, namespace, 'krutrim');
+    const s3 = s3BaseUrl(this.deps.config.publicUrl, namespace, 'krutrim');
     const url = s3 !== undefined ? `${s3}/${b.name}/${path}` : `${base.origin}${base.prefix}/_objects/${b.bucket_id}/${path}`;
     return { url: `${url}?${query.toString()}`, expiresAt: iso(Number(expires) * 1000) };
   }
