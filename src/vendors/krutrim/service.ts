@@ -8,7 +8,7 @@ import { Presigner } from './service/presign.js';
 import { SessionService } from './service/sessions.js';
 import type { KrutrimStore } from './store.js';
 
-export interface KrutrimDeps {
+interface KrutrimDeps {
   store: KrutrimStore;
   ids: KrutrimIds;
   /** KRUTRIM_SESSION_TIMEOUT. */

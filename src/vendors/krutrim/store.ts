@@ -14,7 +14,7 @@ export interface AccountRow { account_id: string; customer_id: string; name: str
  * An API key (found by `secretDigest(key)`: the key itself is never stored) with its account and the
  * region asked for, in one read: null where the account or region does not exist.
  */
-export interface ApiKeyCallerRow {
+interface ApiKeyCallerRow {
   key_digest: string; name: string; rate_limit: number; account_id: string;
   customer_id: string | null; region_id: string | null; region_tier: string | null;
 }
@@ -23,7 +23,7 @@ export interface AccessKeyRow {
   access_key: string; account_id: string; key_name: string; region: string; tier: string; status: AccessKeyStatus; created_at: number;
 }
 /** For the calls that check or sign with the secret (session activation, the S3 plane); never shown after create. */
-export type AccessKeyWithSecret = AccessKeyRow & { secret_key: string };
+type AccessKeyWithSecret = AccessKeyRow & { secret_key: string };
 /** Session and refresh tokens are stored as their `secretDigest` only. */
 export interface SessionRow {
   session_id: string; refresh_digest: string; access_key: string; account_id: string;
@@ -131,6 +131,10 @@ const EXPIRED = `EXISTS (SELECT 1 FROM krutrim_lifecycle_rules r WHERE r.namespa
 type BucketFilter = InAccount & { region: string | null; tier: string | null; nameContains: string | null };
 const BUCKET_FILTER = 'AND (@region IS NULL OR region = @region) AND (@tier IS NULL OR tier = @tier) AND (@nameContains IS NULL OR instr(name, @nameContains) > 0)';
 
+/** An id of the account's buckets, else a bucket name: the id match first. */
+const BY_REF = `((b.account_id = @account AND b.bucket_id = @ref) OR b.name = @ref)
+  ORDER BY (b.account_id = @account AND b.bucket_id = @ref) DESC LIMIT 1`;
+
 function build(db: Database) {
   const q = sql(db);
   const s = {
@@ -228,13 +232,15 @@ function build(db: Database) {
       `SELECT ${BUCKET} FROM krutrim_buckets b WHERE b.namespace = @namespace AND b.account_id = @account AND b.bucket_id = @id`, toBucket,
     ),
     bucketByName: q.mapped<Ns & { name: string }, BucketTuple, BucketRow>(`SELECT ${BUCKET} FROM krutrim_buckets b WHERE b.namespace = @namespace AND b.name = @name`, toBucket),
+    /** A reference that is an id of the account's buckets or else a name (of any account: the caller checks), in one read. */
+    bucketByRef: q.mapped<InAccount & { ref: string }, BucketTuple, BucketRow>(`SELECT ${BUCKET} FROM krutrim_buckets b WHERE b.namespace = @namespace AND ${BY_REF}`, toBucket),
     bucketByIdAnyAccount: q.mapped<Ns & { id: string }, BucketTuple, BucketRow>(`SELECT ${BUCKET} FROM krutrim_buckets b WHERE b.namespace = @namespace AND b.bucket_id = @id`, toBucket),
-    /** As bucketById / bucketByName, with the bytes the bucket holds (what a bucket view shows). */
+    /** As bucketById / bucketByRef, with the bytes the bucket holds (what a bucket view shows). */
     bucketWithUsageById: q.mapped<InAccount & { id: string }, [...BucketTuple, number], BucketWithUsage>(
       `SELECT ${BUCKET}, ${USED_BYTES} FROM krutrim_buckets b WHERE b.namespace = @namespace AND b.account_id = @account AND b.bucket_id = @id`, toBucketWithUsage,
     ),
-    bucketWithUsageByName: q.mapped<Ns & { name: string }, [...BucketTuple, number], BucketWithUsage>(
-      `SELECT ${BUCKET}, ${USED_BYTES} FROM krutrim_buckets b WHERE b.namespace = @namespace AND b.name = @name`, toBucketWithUsage,
+    bucketWithUsageByRef: q.mapped<InAccount & { ref: string }, [...BucketTuple, number], BucketWithUsage>(
+      `SELECT ${BUCKET}, ${USED_BYTES} FROM krutrim_buckets b WHERE b.namespace = @namespace AND ${BY_REF}`, toBucketWithUsage,
     ),
     /**
      * One page of an account's buckets (null filters match all), each with its used bytes, and the
@@ -337,12 +343,10 @@ function build(db: Database) {
     policiesByAccount: q.mapped<InAccount, PolicyTuple, PolicyRow>(
       `SELECT ${POLICY} FROM krutrim_policies p WHERE p.namespace = @namespace AND p.account_id = @account ORDER BY p.created_at, p.rowid`, toPolicy,
     ),
-    policyDelete: q.statement<Ns & { id: string }>('DELETE FROM krutrim_policies WHERE namespace = @namespace AND policy_id = @id'),
     principalAttach: q.statement<Ns & { policy: string; kcid: string; now: number }>(
       'INSERT OR IGNORE INTO krutrim_policy_principals (namespace, policy_id, kcid, attached_at) VALUES (@namespace, @policy, @kcid, @now)',
     ),
     principalDetach: q.statement<Ns & { policy: string; kcid: string }>('DELETE FROM krutrim_policy_principals WHERE namespace = @namespace AND policy_id = @policy AND kcid = @kcid'),
-    principalsDeleteByPolicy: q.statement<Ns & { policy: string }>('DELETE FROM krutrim_policy_principals WHERE namespace = @namespace AND policy_id = @policy'),
 
     // ---------------------------------------------------------------- bucket policies
     bucketPolicyInsert: q.statement<InBucket & { id: string; readWrite: string; readOnly: string; now: number }>(
@@ -356,6 +360,12 @@ function build(db: Database) {
       `SELECT ${BUCKET_POLICY} FROM krutrim_bucket_policies WHERE namespace = @namespace AND bucket_id = @bucket`, toBucketPolicy,
     ),
     bucketPolicyDelete: q.statement<InBucket>('DELETE FROM krutrim_bucket_policies WHERE namespace = @namespace AND bucket_id = @bucket'),
+  };
+
+  // Parts of the removals below: not run alone.
+  const parts = {
+    policyDelete: q.statement<Ns & { id: string }>('DELETE FROM krutrim_policies WHERE namespace = @namespace AND policy_id = @id'),
+    principalsDeleteByPolicy: q.statement<Ns & { policy: string }>('DELETE FROM krutrim_policy_principals WHERE namespace = @namespace AND policy_id = @policy'),
     rulesDeleteByBucket: q.statement<InBucket>('DELETE FROM krutrim_lifecycle_rules WHERE namespace = @namespace AND bucket_id = @bucket'),
     objectsDeleteByBucket: q.statement<InBucket>('DELETE FROM krutrim_objects WHERE namespace = @namespace AND bucket_id = @bucket'),
     bucketDelete: q.statement<InBucket>('DELETE FROM krutrim_buckets WHERE namespace = @namespace AND bucket_id = @bucket'),
@@ -380,15 +390,15 @@ function build(db: Database) {
     }),
     /** Removes a bucket and what belongs to it (rules, IP policy, objects); atomic. */
     bucketRemove: (key: InBucket): void => q.transaction(() => {
-      s.rulesDeleteByBucket.run(key);
+      parts.rulesDeleteByBucket.run(key);
       s.bucketPolicyDelete.run(key);
-      s.objectsDeleteByBucket.run(key);
-      s.bucketDelete.run(key);
+      parts.objectsDeleteByBucket.run(key);
+      parts.bucketDelete.run(key);
     }),
     /** Detaches a policy everywhere and removes it; atomic. */
     policyRemove: (key: Ns & { policy: string }): void => q.transaction(() => {
-      s.principalsDeleteByPolicy.run(key);
-      s.policyDelete.run({ namespace: key.namespace, id: key.policy });
+      parts.principalsDeleteByPolicy.run(key);
+      parts.policyDelete.run({ namespace: key.namespace, id: key.policy });
     }),
   };
 }

@@ -16,7 +16,7 @@ function bucketNameProblem(name: string): string | undefined {
 export const bucketKrn = (b: BucketRow): string => krn(b.region, b.account_id, b.customer_id, 'bucket', b.bucket_id);
 
 /** How a bucket reference (KRN, id or name) is looked up: with the bytes it holds (for views) or without. */
-type Lookup<T extends BucketRow> = { byId(c: Caller, id: string): T | undefined; byName(c: Caller, name: string): T | undefined };
+type Lookup<T extends BucketRow> = { byId(c: Caller, id: string): T | undefined; byRef(c: Caller, ref: string): T | undefined };
 
 /** An account's buckets, and the lifecycle expiry that runs before their objects are read. */
 export class BucketService {
@@ -27,11 +27,11 @@ export class BucketService {
     const { store } = deps;
     this.plain = {
       byId: (c, id) => store.bucketById.get({ namespace: c.namespace, account: c.accountId, id }),
-      byName: (c, name) => store.bucketByName.get({ namespace: c.namespace, name }),
+      byRef: (c, ref) => store.bucketByRef.get({ namespace: c.namespace, account: c.accountId, ref }),
     };
     this.withUsage = {
       byId: (c, id) => store.bucketWithUsageById.get({ namespace: c.namespace, account: c.accountId, id }),
-      byName: (c, name) => store.bucketWithUsageByName.get({ namespace: c.namespace, name }),
+      byRef: (c, ref) => store.bucketWithUsageByRef.get({ namespace: c.namespace, account: c.accountId, ref }),
     };
   }
 
@@ -66,11 +66,9 @@ export class BucketService {
         if (row && (row.region !== parsed.region || row.customer_id !== parsed.customer)) row = undefined;
       }
     } else {
-      row = how.byId(c, ref);
-      if (!row) {
-        const byName = how.byName(c, ref);
-        if (byName && byName.account_id === c.accountId) row = byName;
-      }
+      // An id of the account's buckets, else a name (another account's bucket of that name is not found).
+      row = how.byRef(c, ref);
+      if (row && row.account_id !== c.accountId) row = undefined;
     }
     if (!row) throw catalogue.error('BUCKET_NOT_FOUND');
     return row;

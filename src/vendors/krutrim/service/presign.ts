@@ -18,7 +18,7 @@ export interface UrlBase {
 export const presignKey = perDatabase(() => randomBytes(32));
 
 /** The query a KOS presigned URL carries. */
-export interface PresignedQuery {
+interface PresignedQuery {
   'X-Kos-Method'?: string | undefined;
   'X-Kos-Expires'?: string | undefined;
   'X-Kos-Signature'?: string | undefined;
