@@ -81,9 +81,9 @@ export class BucketService {
 
   /**
    * A bucket whose objects are about to be read, after its lifecycle expiry ran: a read that writes
-   * (expired objects are deleted now), because KOS expiry is not observable any other way here.
+   * (expired objects are deleted now): the emulator runs no background sweep, so expiry happens where it would be seen.
    */
-  findExpiringObjects(c: Caller, ref: string, now: number): BucketRow {
+  findAndExpireObjects(c: Caller, ref: string, now: number): BucketRow {
     const b = this.find(c, ref);
     this.expireObjects(c.namespace, b, now);
     return b;
@@ -167,7 +167,7 @@ export class BucketService {
     checkOtp(otp);
     const { store } = this.deps;
     store.transaction(() => {
-      const b = this.findExpiringObjects(c, ref, now);
+      const b = this.findAndExpireObjects(c, ref, now);
       if (store.bucketHasObjects.get({ namespace: c.namespace, bucket: b.bucket_id })!.n > 0) throw catalogue.error('BUCKET_NOT_EMPTY');
       store.bucketRemove({ namespace: c.namespace, bucket: b.bucket_id });
     });

@@ -13,7 +13,7 @@ export class ObjectService {
 
   /** The bucket, its expired objects gone (a read that writes: see BucketService.expireObjects). */
   private bucket(c: Caller, ref: string, now: number): BucketRow {
-    return this.deps.buckets.findExpiringObjects(c, ref, now);
+    return this.deps.buckets.findAndExpireObjects(c, ref, now);
   }
 
   private require(namespace: string, b: BucketRow, key: string): ObjectMeta {
