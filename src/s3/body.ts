@@ -201,6 +201,34 @@ export async function readBody(stream: Readable, plan: BodyPlan): Promise<ReadBo
   }
 }
 
+/**
+ * Feeds each chunk of `stream` to `onData` until it ends (listeners rather than an async iterator:
+ * no promise per chunk). A throw from `onData` stops the reading and destroys the stream, as
+ * leaving a `for await` loop does; a stream closed before its end is IncompleteBody.
+ */
+function consume(stream: Readable, onData: (data: Buffer) => void): Promise<void> {
+  if (stream.readableEnded) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const finish = (err?: unknown) => {
+      stream.off('data', data).off('end', end).off('error', fail).off('close', closed);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const data = (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (err) {
+        finish(err);
+        stream.destroy();
+      }
+    };
+    const end = () => finish();
+    const fail = (err: Error) => finish(err);
+    const closed = () => finish(s3Error('IncompleteBody'));
+    stream.on('data', data).on('end', end).on('error', fail).on('close', closed);
+  });
+}
+
 async function readInto(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
   const body = Buffer.allocUnsafe(plan.length);
   let offset = 0;
@@ -216,14 +244,10 @@ async function readInto(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
   };
   const decoder = plan.encoding.kind === 'chunked' ? new ChunkDecoder(plan.encoding.signing, plan.encoding.trailer, sink) : undefined;
   try {
-    for await (const chunk of stream) {
-      const data = chunk as Buffer;
-      if (decoder) decoder.write(data);
-      else {
-        payload?.update(data);
-        sink(data);
-      }
-    }
+    await consume(stream, decoder ? (data) => decoder.write(data) : (data) => {
+      payload?.update(data);
+      sink(data);
+    });
   } catch (err) {
     stream.resume();
     if ((err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted') throw s3Error('IncompleteBody');

@@ -54,6 +54,12 @@ const quoted = (etag: string) => `"${etag}"`;
 const httpDate = (ms: number) => new Date(ms).toUTCString();
 const isoDate = (ms: number) => new Date(ms).toISOString();
 
+/** GetObject's `response-*` query parameters and the header each one sets. */
+const RESPONSE_OVERRIDES = [
+  ['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'],
+  ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires'],
+] as const;
+
 /** How the journal, the log and fault rules name an S3 operation: `s3:GetObject`. */
 export const S3_OPERATION_PREFIX = 's3:';
 
@@ -134,6 +140,15 @@ export class S3Plane {
     return o;
   }
 
+  /**
+   * S3_MAX_NAMESPACE_BYTES: a write that grows the namespace by `growth` bytes must fit. One that
+   * does not grow it (an overwrite with no more bytes) cannot pass the limit, so the bytes of every
+   * vendor's tables are not counted for it.
+   */
+  private checkRoom(growth: number): void {
+    if (growth > 0 && this.p.namespaceBytes() + growth > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+  }
+
   /** Sizes first (object limit, namespace limit), then the body: nothing is read that would be refused. */
   private plan(req: S3Request, extraBytes = 0): BodyPlan {
     const chunked = req.encoding.kind === 'chunked';
@@ -143,7 +158,7 @@ export class S3Plane {
     const length = Number(lengthText);
     const max = this.config().s3MaxObjectBytes;
     if (length > max) throw s3Error('EntityTooLarge', undefined, { ProposedSize: length, MaxSizeAllowed: max });
-    if (this.p.namespaceBytes() + length - extraBytes > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+    this.checkRoom(length - extraBytes);
     const checksums: BodyPlan['checksums'] = [];
     for (const algorithm of CHECKSUM_ALGORITHMS) {
       const given = header(req.headers, `x-amz-checksum-${algorithm}`);
@@ -339,32 +354,47 @@ export class S3Plane {
 
   private getObject(name: string, key: string, req: S3Request, withBody: boolean): S3Response {
     const b = this.bucket(name, 'read', key);
-    const o = this.object(b, key);
-    const h = this.objectHeaders(o);
-    for (const [param, name] of [['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'], ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires']] as const) {
-      const v = req.query.get(param);
-      if (v !== null) h[name] = v;
-    }
     const ifMatch = header(req.headers, 'if-match');
     const ifNoneMatch = header(req.headers, 'if-none-match');
+    const since = header(req.headers, 'if-modified-since');
+    const unmodified = header(req.headers, 'if-unmodified-since');
+    // A plain GET reads metadata and bytes in one statement; HEAD and a conditional GET (perhaps a
+    // 304 or 412 with no bytes) read the metadata first.
+    let o: S3ObjectMeta;
+    let body: Buffer | undefined;
+    if (withBody && ifMatch === undefined && ifNoneMatch === undefined && since === undefined && unmodified === undefined) {
+      const read = this.p.world.read(this.p.ns, b.name, key);
+      if (!read) throw s3Error('NoSuchKey', undefined, { Key: key });
+      ({ meta: o, body } = read);
+    } else {
+      o = this.object(b, key);
+    }
+    const h = this.objectHeaders(o);
+    if (req.query.size > 0) {
+      for (const [param, name] of RESPONSE_OVERRIDES) {
+        const v = req.query.get(param);
+        if (v !== null) h[name] = v;
+      }
+    }
     const matches = (list: string) => list.split(',').map((e) => e.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).some((e) => e === '*' || e === o.etag);
     if (ifMatch !== undefined && !matches(ifMatch)) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
     if (ifNoneMatch !== undefined && matches(ifNoneMatch)) return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
-    const since = header(req.headers, 'if-modified-since');
     if (ifNoneMatch === undefined && since !== undefined && !Number.isNaN(Date.parse(since)) && Math.floor(o.lastModified / 1000) <= Math.floor(Date.parse(since) / 1000)) {
       return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
     }
-    const unmodified = header(req.headers, 'if-unmodified-since');
     if (ifMatch === undefined && unmodified !== undefined && !Number.isNaN(Date.parse(unmodified)) && Math.floor(o.lastModified / 1000) > Math.floor(Date.parse(unmodified) / 1000)) {
       throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Unmodified-Since' });
     }
-    const range = parseRange(header(req.headers, 'range'), o.size);
-    if (range === 'unsatisfiable') throw s3Error('InvalidRange', undefined, { RangeRequested: header(req.headers, 'range')!, ActualObjectSize: o.size });
+    const rangeText = header(req.headers, 'range');
+    const range = rangeText === undefined ? undefined : parseRange(rangeText, o.size);
+    if (range === 'unsatisfiable') throw s3Error('InvalidRange', undefined, { RangeRequested: rangeText!, ActualObjectSize: o.size });
+    if (range) h['content-range'] = `bytes ${range.start}-${range.end}/${o.size}`;
     if (!withBody) {
-      return { status: range ? 206 : 200, headers: { ...h, 'content-length': String(range ? range.end - range.start + 1 : o.size), ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${o.size}` } : {}) } };
+      h['content-length'] = String(range ? range.end - range.start + 1 : o.size);
+      return { status: range ? 206 : 200, headers: h };
     }
-    const body = this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
-    if (range) return { status: 206, headers: { ...h, 'content-range': `bytes ${range.start}-${range.end}/${o.size}` }, body: body.subarray(range.start, range.end + 1) };
+    body ??= this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
+    if (range) return { status: 206, headers: h, body: body.subarray(range.start, range.end + 1) };
     return { status: 200, headers: h, body };
   }
 
@@ -409,7 +439,7 @@ export class S3Plane {
     const ifNoneMatch = header(req.headers, 'x-amz-copy-source-if-none-match');
     if (ifNoneMatch !== undefined && ifNoneMatch.replace(/^"|"$/g, '') === o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-None-Match' });
     const existing = this.p.world.head(this.p.ns, to.name, key);
-    if (this.p.namespaceBytes() + o.size - (existing?.size ?? 0) > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+    this.checkRoom(o.size - (existing?.size ?? 0));
     const body = this.p.world.body(this.p.ns, from.name, source.key) ?? Buffer.alloc(0);
     const meta: S3ObjectMeta = directive === 'REPLACE'
       ? { ...o, key, lastModified: this.now(), contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req) }

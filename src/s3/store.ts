@@ -43,6 +43,7 @@ export const genericWorld = perDatabaseAndVendor((db: Database, vendor: string):
     count: db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM ${t}_objects WHERE namespace = ? AND bucket = ?`),
     head: db.prepare<[string, string, string], ObjectRow>(`SELECT ${META_COLUMNS} FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
     body: db.prepare<[string, string, string], { body: Buffer }>(`SELECT body FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
+    read: db.prepare<[string, string, string], ObjectRow & { body: Buffer }>(`SELECT ${META_COLUMNS}, body FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
     put: db.prepare<[string, string, string, Buffer, number, string, string, number, string]>(
       `INSERT OR REPLACE INTO ${t}_objects (namespace, bucket, key, body, size, etag, content_type, last_modified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -64,6 +65,10 @@ export const genericWorld = perDatabaseAndVendor((db: Database, vendor: string):
       return r && toMeta(r);
     },
     body: (ns, bucket, key) => s.body.get(ns, bucket, key)?.body,
+    read: (ns, bucket, key) => {
+      const r = s.read.get(ns, bucket, key);
+      return r && { meta: toMeta(r), body: r.body };
+    },
     put: (ns, bucket, m, body) => void s.put.run(ns, bucket, m.key, body, m.size, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
     delete: (ns, bucket, key) => s.delete.run(ns, bucket, key).changes > 0,
     usedBytes: (ns) => s.used.get(ns)!.n,

@@ -39,6 +39,13 @@ const toMeta = (r: S3ObjectRow): S3ObjectMeta => ({
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string>) : {},
 });
 
+/** An object's bytes; a fixture object (no bytes) reads as zeros. */
+function fixtureBody(r: { body: Buffer | null; size: number | null } | undefined): Buffer | undefined {
+  if (!r) return undefined;
+  if (r.body === null && (r.size ?? 0) > MAX_FIXTURE_BYTES) throw s3Error('NotImplemented', `This fixture object declares ${r.size} bytes and has none: only fixture objects up to ${MAX_FIXTURE_BYTES} bytes read as zeros.`);
+  return r.body ?? Buffer.alloc(r.size ?? 0);
+}
+
 const toBucket = (b: BucketRow): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.created_at, ownerId: b.account_id });
 const ids = (json: string) => JSON.parse(json) as string[];
 
@@ -62,11 +69,10 @@ const world = perDatabase((db): S3World => {
       const r = store.s3Object.get(ns, bucket, key);
       return r && toMeta(r);
     },
-    body: (ns, bucket, key) => {
-      const r = store.s3ObjectBody.get(ns, bucket, key);
-      if (!r) return undefined;
-      if (r.body === null && (r.size ?? 0) > MAX_FIXTURE_BYTES) throw s3Error('NotImplemented', `This fixture object declares ${r.size} bytes and has none: only fixture objects up to ${MAX_FIXTURE_BYTES} bytes read as zeros.`);
-      return r.body ?? Buffer.alloc(r.size ?? 0);
+    body: (ns, bucket, key) => fixtureBody(store.s3ObjectBody.get(ns, bucket, key)),
+    read: (ns, bucket, key) => {
+      const r = store.s3Object.get(ns, bucket, key);
+      return r && { meta: toMeta(r), body: fixtureBody(store.s3ObjectBody.get(ns, bucket, key)) ?? Buffer.alloc(0) };
     },
     put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, bucket, m.key, m.size, body, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
     delete: (ns, bucket, key) => store.s3DeleteObject.run(ns, bucket, key).changes > 0,

@@ -41,6 +41,11 @@ const world = perDatabase((db): S3World & { row(ns: string, name: string): Bucke
       return o && toMeta(o);
     },
     body: (ns, bucket, key) => store.s3ObjectBody.get(ns, id(ns, bucket), key)?.body,
+    read: (ns, bucket, key) => {
+      const bucketId = id(ns, bucket);
+      const o = store.s3Object.get(ns, bucketId, key);
+      return o && { meta: toMeta(o), body: store.s3ObjectBody.get(ns, bucketId, key)?.body ?? Buffer.alloc(0) };
+    },
     put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, id(ns, bucket), m.key, body, m.size, m.contentType, m.etag, 'STANDARD', m.lastModified, JSON.stringify(m.metadata)),
     delete: (ns, bucket, key) => store.deleteObject.run(ns, id(ns, bucket), key).changes > 0,
     usedBytes: (ns) => store.s3UsedBytes.get(ns)!.n,
