@@ -64,8 +64,8 @@ export interface S3World {
   objectCount(ns: string, bucket: string): number;
   head(ns: string, bucket: string, key: string): S3ObjectMeta | undefined;
   body(ns: string, bucket: string, key: string): Buffer | undefined;
-  /** Metadata and bytes together (GetObject): one read where the vendor's table allows it. */
-  read(ns: string, bucket: string, key: string): { meta: S3ObjectMeta; body: Buffer } | undefined;
+  /** Metadata, bytes and tags (raw JSON, or undefined when none) together (GetObject): one read where the vendor's tables allow it. */
+  read(ns: string, bucket: string, key: string): { meta: S3ObjectMeta; body: Buffer; tags: string | undefined } | undefined;
   put(ns: string, bucket: string, meta: S3ObjectMeta, body: Buffer): void;
   delete(ns: string, bucket: string, key: string): boolean;
   /** Object bytes the namespace holds in this vendor (S3_MAX_NAMESPACE_BYTES counts every vendor). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
+import { tagStore } from '../../s3/store.js';
 import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { katapultService } from './service.js';
 import { katapultStore, type BucketRow, type S3ObjectRow } from './store.js';
@@ -51,6 +52,7 @@ const ids = (json: string) => JSON.parse(json) as string[];
 
 const world = perDatabase((db): S3World => {
   const store = katapultStore(db);
+  const tags = tagStore(db, 'katapult');
   return {
     buckets: (ns, accountId) => store.bucketsOfAccount.all(ns, accountId).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
     bucket: (ns, name) => {
@@ -72,7 +74,9 @@ const world = perDatabase((db): S3World => {
     body: (ns, bucket, key) => fixtureBody(store.s3ObjectBody.get(ns, bucket, key)),
     read: (ns, bucket, key) => {
       const r = store.s3Object.get(ns, bucket, key);
-      return r && { meta: toMeta(r), body: fixtureBody(store.s3ObjectBody.get(ns, bucket, key)) ?? Buffer.alloc(0) };
+      if (!r) return undefined;
+      const meta = toMeta(r);
+      return { meta, body: fixtureBody(store.s3ObjectBody.get(ns, bucket, key)) ?? Buffer.alloc(0), tags: tags.raw(ns, bucket, meta) };
     },
     put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, bucket, m.key, m.size, body, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
     delete: (ns, bucket, key) => store.s3DeleteObject.run(ns, bucket, key).changes > 0,

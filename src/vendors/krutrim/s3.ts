@@ -1,6 +1,7 @@
 import { VendorError } from '../../core/errors.js';
 import { perDatabase } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
+import { tagStore } from '../../s3/store.js';
 import type { S3Bucket, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { krutrimIds } from './ids.js';
 import { KrutrimService } from './service.js';
@@ -20,6 +21,7 @@ const toMeta = (o: ObjectMeta & { metadata: string }): S3ObjectMeta => ({
 
 const world = perDatabase((db): S3World & { row(ns: string, name: string): BucketRow | undefined } => {
   const store = krutrimStore(db);
+  const tags = tagStore(db, 'krutrim');
   const id = (ns: string, name: string) => store.bucketByName.get(ns, name)?.bucket_id ?? '';
   return {
     row: (ns, name) => store.bucketByName.get(ns, name),
@@ -44,7 +46,9 @@ const world = perDatabase((db): S3World & { row(ns: string, name: string): Bucke
     read: (ns, bucket, key) => {
       const bucketId = id(ns, bucket);
       const o = store.s3Object.get(ns, bucketId, key);
-      return o && { meta: toMeta(o), body: store.s3ObjectBody.get(ns, bucketId, key)?.body ?? Buffer.alloc(0) };
+      if (!o) return undefined;
+      const meta = toMeta(o);
+      return { meta, body: store.s3ObjectBody.get(ns, bucketId, key)?.body ?? Buffer.alloc(0), tags: tags.raw(ns, bucket, meta) };
     },
     put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, id(ns, bucket), m.key, body, m.size, m.contentType, m.etag, 'STANDARD', m.lastModified, JSON.stringify(m.metadata)),
     delete: (ns, bucket, key) => store.deleteObject.run(ns, id(ns, bucket), key).changes > 0,
