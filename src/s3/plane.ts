@@ -39,6 +39,9 @@ export interface PlaneContext {
   namespaceBytes(): number;
 }
 
+/** `x-amz-checksum-<algorithm>`, by algorithm. */
+const CHECKSUM_HEADERS = CHECKSUM_ALGORITHMS.map((algorithm) => [algorithm, `x-amz-checksum-${algorithm}`] as const);
+
 /** S3 requires every part but the last to be at least 5 MiB. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_KEYS = 1000;
@@ -166,14 +169,14 @@ export class S3Plane {
     if (length > max) throw s3Error('EntityTooLarge', undefined, { ProposedSize: length, MaxSizeAllowed: max });
     this.checkRoom(length - extraBytes);
     const checksums: BodyPlan['checksums'] = [];
-    for (const algorithm of CHECKSUM_ALGORITHMS) {
-      const given = header(req.headers, `x-amz-checksum-${algorithm}`);
+    for (const [algorithm, name] of CHECKSUM_HEADERS) {
+      const given = header(req.headers, name);
       if (given !== undefined) checksums.push({ algorithm, expected: given });
     }
     const trailer = header(req.headers, 'x-amz-trailer');
     if (trailer !== undefined) {
       for (const name of trailer.split(',').map((t) => t.trim().toLowerCase())) {
-        const algorithm = CHECKSUM_ALGORITHMS.find((a) => `x-amz-checksum-${a}` === name);
+        const algorithm = CHECKSUM_HEADERS.find(([, header]) => header === name)?.[0];
         if (algorithm && !checksums.some((c) => c.algorithm === algorithm)) checksums.push({ algorithm, expected: undefined });
       }
     }
@@ -493,10 +496,15 @@ export class S3Plane {
 
   /** Writes an object and its tags (none: the old object's tags go with it). */
   private store(b: S3Bucket, meta: S3ObjectMeta, body: Buffer, tags: S3Tags): void {
-    this.p.ctx.db.transaction(() => {
+    const write = () => {
       this.p.world.put(this.p.ns, b.name, meta, body);
       this.tags.set(this.p.ns, b.name, meta, tags);
-    })();
+    };
+    // Without tags the second statement only deletes a row that may exist; both run synchronously,
+    // so no request sees the object between them, and an untagged PutObject (the common one) pays
+    // for no BEGIN/COMMIT.
+    if (Object.keys(tags).length === 0) write();
+    else this.p.ctx.db.transaction(write)();
   }
 
   // ---------------------------------------------------------------- tagging
