@@ -18,6 +18,9 @@ import { multipartStore } from './store.js';
 /** `<bucket>.localhost[:port]`: virtual-host style addressing. */
 const VIRTUAL_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.localhost(?::\d+)?$/;
 
+/** `::ffff:10.0.0.1` (an IPv4 client of a dual-stack socket) as `10.0.0.1`. */
+const clientIp = (ip: string) => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
+
 let requestCounter = 0;
 const nextRequestId = () => (++requestCounter).toString(16).toUpperCase().padStart(16, '0');
 
@@ -94,7 +97,7 @@ export function s3Routes(deps: S3RouteDeps) {
       try {
         const { target: t, query, operation } = parseRequest(request, deps.mount);
         resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
-        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t);
+        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) });
         request.emulator.credential = auth.accessKeyId;
         const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
         const res = await plane.handle(operation, { method: request.method, bucket: t.bucket, key: t.key, query, headers: request.headers, stream: request.raw, encoding: auth.encoding });
