@@ -1,7 +1,7 @@
 import type { VendorContext } from '../core/vendor.js';
 import type { BodyEncoding } from './body.js';
 import { s3Error } from './errors.js';
-import type { S3Key, VendorS3 } from './part.js';
+import type { S3Client, S3Key, VendorS3 } from './part.js';
 import {
   amzDateMs, canonicalRequest, MAX_SKEW_MS, parseSignature, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, stringToSign, UNSIGNED_PAYLOAD, verifySignature,
   type RequestParts,
@@ -19,7 +19,7 @@ export interface Authenticated {
   accessKeyId: string;
 }
 
-export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }): Authenticated {
+export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }, client: S3Client): Authenticated {
   if (target.bucket !== undefined && target.key !== undefined) {
     const issued = part.issuedPresign?.(ctx, ns, query, req.method, target.bucket, target.key);
     if (issued !== undefined) {
@@ -39,7 +39,7 @@ export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req
   const signed = parseSignature(req, query);
   if (!signed) throw s3Error('AccessDenied', 'Anonymous access is not allowed: sign the request with an access key of this vendor.');
   const accessKeyId = signed.credential.accessKeyId;
-  const key = part.key(ctx, ns, accessKeyId);
+  const key = part.key(ctx, ns, accessKeyId, client);
   if (!key || key.refusal?.code === 'InvalidAccessKeyId') throw s3Error('InvalidAccessKeyId', key?.refusal?.message, { AWSAccessKeyId: accessKeyId });
 
   const wall = ctx.clock.wallNow();

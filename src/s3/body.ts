@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import { Crc64Nvme } from './crc64nvme.js';
 import { s3Error } from './errors.js';
 import { chunkSignature, EMPTY_SHA256, sha256Hex, trailerSignature, type SignedRequest } from './sigv4.js';
 
@@ -11,7 +12,7 @@ import { chunkSignature, EMPTY_SHA256, sha256Hex, trailerSignature, type SignedR
  * checked by the caller before the first byte is read.
  */
 
-export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'sha1', 'sha256'] as const;
+export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 const CRC32C_TABLE = (() => {
@@ -34,18 +35,22 @@ function crc32c(data: Uint8Array, previous = 0): number {
 class Checksum {
   private crc = 0;
   private readonly hash: Hash | undefined;
+  private readonly crc64: Crc64Nvme | undefined;
 
   constructor(readonly algorithm: ChecksumAlgorithm) {
     if (algorithm === 'sha1' || algorithm === 'sha256') this.hash = createHash(algorithm);
+    else if (algorithm === 'crc64nvme') this.crc64 = new Crc64Nvme();
   }
 
   update(data: Uint8Array): void {
     if (this.hash) this.hash.update(data);
+    else if (this.crc64) this.crc64.update(data);
     else this.crc = this.algorithm === 'crc32' ? crc32(data, this.crc) : crc32c(data, this.crc);
   }
 
   digest(): string {
     if (this.hash) return this.hash.digest('base64');
+    if (this.crc64) return this.crc64.digest().toString('base64');
     const out = Buffer.alloc(4);
     out.writeUInt32BE(this.crc >>> 0);
     return out.toString('base64');
@@ -201,6 +206,34 @@ export async function readBody(stream: Readable, plan: BodyPlan): Promise<ReadBo
   }
 }
 
+/**
+ * Feeds each chunk of `stream` to `onData` until it ends (listeners rather than an async iterator:
+ * no promise per chunk). A throw from `onData` stops the reading and destroys the stream, as
+ * leaving a `for await` loop does; a stream closed before its end is IncompleteBody.
+ */
+function consume(stream: Readable, onData: (data: Buffer) => void): Promise<void> {
+  if (stream.readableEnded) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const finish = (err?: unknown) => {
+      stream.off('data', data).off('end', end).off('error', fail).off('close', closed);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const data = (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (err) {
+        finish(err);
+        stream.destroy();
+      }
+    };
+    const end = () => finish();
+    const fail = (err: Error) => finish(err);
+    const closed = () => finish(s3Error('IncompleteBody'));
+    stream.on('data', data).on('end', end).on('error', fail).on('close', closed);
+  });
+}
+
 async function readInto(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
   const body = Buffer.allocUnsafe(plan.length);
   let offset = 0;
@@ -216,14 +249,10 @@ async function readInto(stream: Readable, plan: BodyPlan): Promise<ReadBody> {
   };
   const decoder = plan.encoding.kind === 'chunked' ? new ChunkDecoder(plan.encoding.signing, plan.encoding.trailer, sink) : undefined;
   try {
-    for await (const chunk of stream) {
-      const data = chunk as Buffer;
-      if (decoder) decoder.write(data);
-      else {
-        payload?.update(data);
-        sink(data);
-      }
-    }
+    await consume(stream, decoder ? (data) => decoder.write(data) : (data) => {
+      payload?.update(data);
+      sink(data);
+    });
   } catch (err) {
     stream.resume();
     if ((err as { code?: string }).code === 'ECONNRESET' || (err as Error).message === 'aborted') throw s3Error('IncompleteBody');

@@ -1,7 +1,7 @@
 import type { VendorDefinition } from '../core/vendor.js';
 import { s3ErrorModel } from './errors.js';
-import { operationOf, S3_OPERATION_PREFIX } from './plane.js';
-import { s3Routes, targetOf } from './routes.js';
+import { S3_OPERATION_PREFIX } from './plane.js';
+import { parseRequest, s3Routes } from './routes.js';
 
 /** Where a vendor's S3 plane is mounted on the main port (DESIGN.md §6). */
 export const s3Mount = (vendorId: string) => `/s3/${vendorId}`;
@@ -18,8 +18,7 @@ export function s3Definition(vendor: VendorDefinition, vendors: readonly VendorD
     // `s3:<Operation>` for faults, the journal and the log; a URL that cannot be decoded is the route's problem.
     operationOf: (request) => {
       try {
-        const t = targetOf(request, mount);
-        return `${S3_OPERATION_PREFIX}${operationOf(request.method, t.bucket, t.key, new URLSearchParams(t.rawQuery), request.headers)}`;
+        return `${S3_OPERATION_PREFIX}${parseRequest(request, mount).operation}`;
       } catch {
         return undefined;
       }

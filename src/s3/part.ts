@@ -7,6 +7,11 @@ import type { S3Code } from './errors.js';
  * and objects live. Each vendor's `src/vendors/<id>/s3.ts` builds one.
  */
 
+/** Who sent a request: its address as the socket shows it (IPv4-mapped IPv6 made IPv4). */
+export interface S3Client {
+  ip: string;
+}
+
 /** What a request wants to do, for a vendor's permission model. */
 export type S3Access = 'list-buckets' | 'create-bucket' | 'delete-bucket' | 'read-bucket' | 'list' | 'read' | 'write' | 'delete';
 
@@ -64,6 +69,8 @@ export interface S3World {
   objectCount(ns: string, bucket: string): number;
   head(ns: string, bucket: string, key: string): S3ObjectMeta | undefined;
   body(ns: string, bucket: string, key: string): Buffer | undefined;
+  /** Metadata, bytes and tags (raw JSON, or undefined when none) together (GetObject): one read where the vendor's tables allow it. */
+  read(ns: string, bucket: string, key: string): { meta: S3ObjectMeta; body: Buffer; tags: string | undefined } | undefined;
   put(ns: string, bucket: string, meta: S3ObjectMeta, body: Buffer): void;
   delete(ns: string, bucket: string, key: string): boolean;
   /** Object bytes the namespace holds in this vendor (S3_MAX_NAMESPACE_BYTES counts every vendor). */
@@ -74,8 +81,11 @@ export interface S3World {
 export type IssuedPresign = { ok: true } | { ok: false; code: Extract<S3Code, 'AccessDenied' | 'SignatureDoesNotMatch'>; message: string };
 
 export interface VendorS3 {
-  /** Resolves an access key id; undefined when the vendor never issued it (InvalidAccessKeyId). */
-  key(ctx: VendorContext, ns: string, accessKeyId: string): S3Key | undefined;
+  /**
+   * Resolves an access key id; undefined when the vendor never issued it (InvalidAccessKeyId).
+   * `client` is who sent the request, for vendors whose buckets admit only some addresses.
+   */
+  key(ctx: VendorContext, ns: string, accessKeyId: string, client: S3Client): S3Key | undefined;
   world(ctx: VendorContext): S3World;
   /**
    * When the request carries a presigned URL the vendor's management API issued, its verdict (on

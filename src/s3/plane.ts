@@ -3,8 +3,8 @@ import type { VendorContext } from '../core/vendor.js';
 import { CHECKSUM_ALGORITHMS, md5Hex, readBody, type BodyEncoding, type BodyPlan, type ReadBody } from './body.js';
 import { s3Error } from './errors.js';
 import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World } from './part.js';
-import { multipartStore, type MultipartStore } from './store.js';
-import { parseCompleteRequest, parseDeleteRequest, s3Document, xmlElement, xmlEscape } from './xml.js';
+import { multipartStore, tagStore, type MultipartStore, type S3Tags, type TagStore, type Upload } from './store.js';
+import { parseCompleteRequest, parseDeleteRequest, parseTaggingRequest, s3Document, xmlElement, xmlEscape } from './xml.js';
 
 /**
  * The S3 operations (DESIGN.md §6), vendor-neutral: a request already authenticated with a
@@ -39,6 +39,9 @@ export interface PlaneContext {
   namespaceBytes(): number;
 }
 
+/** `x-amz-checksum-<algorithm>`, by algorithm. */
+const CHECKSUM_HEADERS = CHECKSUM_ALGORITHMS.map((algorithm) => [algorithm, `x-amz-checksum-${algorithm}`] as const);
+
 /** S3 requires every part but the last to be at least 5 MiB. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_KEYS = 1000;
@@ -54,6 +57,12 @@ const quoted = (etag: string) => `"${etag}"`;
 const httpDate = (ms: number) => new Date(ms).toUTCString();
 const isoDate = (ms: number) => new Date(ms).toISOString();
 
+/** GetObject's `response-*` query parameters and the header each one sets. */
+const RESPONSE_OVERRIDES = [
+  ['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'],
+  ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires'],
+] as const;
+
 /** How the journal, the log and fault rules name an S3 operation: `s3:GetObject`. */
 export const S3_OPERATION_PREFIX = 's3:';
 
@@ -61,7 +70,8 @@ export const S3_OPERATION_PREFIX = 's3:';
 export const S3_OPERATIONS = [
   'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation', 'ListObjectsV2', 'ListObjects',
   'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject',
-  'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
+  'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads',
+  'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetBucketVersioning',
 ] as const;
 
 /** Which operation a request is, from its method, path and sub-resource (as S3 routes them). */
@@ -70,6 +80,8 @@ export function operationOf(method: string, bucket: string | undefined, key: str
   if (key === undefined) {
     if (method === 'GET') {
       if (q.has('location')) return 'GetBucketLocation';
+      if (q.has('uploads')) return 'ListMultipartUploads';
+      if (q.has('versioning')) return 'GetBucketVersioning';
       if (q.get('list-type') === '2') return 'ListObjectsV2';
       for (const sub of ['acl', 'versioning', 'policy', 'cors', 'lifecycle', 'tagging', 'uploads', 'encryption', 'website', 'logging', 'notification', 'replication', 'object-lock', 'ownershipControls', 'publicAccessBlock', 'versions', 'accelerate', 'requestPayment']) {
         if (q.has(sub)) return 'Unsupported';
@@ -82,14 +94,15 @@ export function operationOf(method: string, bucket: string | undefined, key: str
     if (method === 'POST' && q.has('delete')) return 'DeleteObjects';
     return 'Unsupported';
   }
-  if (method === 'GET') return q.has('uploadId') ? 'ListParts' : q.has('acl') || q.has('tagging') || q.has('attributes') ? 'Unsupported' : 'GetObject';
+  if (method === 'GET') return q.has('uploadId') ? 'ListParts' : q.has('tagging') ? 'GetObjectTagging' : q.has('acl') || q.has('attributes') ? 'Unsupported' : 'GetObject';
   if (method === 'HEAD') return 'HeadObject';
   if (method === 'PUT') {
-    if (q.has('uploadId') || q.has('partNumber')) return header(headers, 'x-amz-copy-source') !== undefined ? 'Unsupported' : 'UploadPart';
-    if (q.has('acl') || q.has('tagging') || q.has('retention') || q.has('legal-hold')) return 'Unsupported';
+    if (q.has('uploadId') || q.has('partNumber')) return header(headers, 'x-amz-copy-source') !== undefined ? 'UploadPartCopy' : 'UploadPart';
+    if (q.has('tagging')) return 'PutObjectTagging';
+    if (q.has('acl') || q.has('retention') || q.has('legal-hold')) return 'Unsupported';
     return header(headers, 'x-amz-copy-source') !== undefined ? 'CopyObject' : 'PutObject';
   }
-  if (method === 'DELETE') return q.has('uploadId') ? 'AbortMultipartUpload' : q.has('tagging') ? 'Unsupported' : 'DeleteObject';
+  if (method === 'DELETE') return q.has('uploadId') ? 'AbortMultipartUpload' : q.has('tagging') ? 'DeleteObjectTagging' : 'DeleteObject';
   if (method === 'POST') return q.has('uploads') ? 'CreateMultipartUpload' : q.has('uploadId') ? 'CompleteMultipartUpload' : 'Unsupported';
   return 'Unsupported';
 }
@@ -102,9 +115,11 @@ function validBucketName(name: string): boolean {
 
 export class S3Plane {
   private readonly uploads: MultipartStore;
+  private readonly tags: TagStore;
 
   constructor(private readonly p: PlaneContext) {
     this.uploads = multipartStore(p.ctx.db, p.vendor);
+    this.tags = tagStore(p.ctx.db, p.vendor);
   }
 
   private now(): number {
@@ -134,6 +149,15 @@ export class S3Plane {
     return o;
   }
 
+  /**
+   * S3_MAX_NAMESPACE_BYTES: a write that grows the namespace by `growth` bytes must fit. One that
+   * does not grow it (an overwrite with no more bytes) cannot pass the limit, so the bytes of every
+   * vendor's tables are not counted for it.
+   */
+  private checkRoom(growth: number): void {
+    if (growth > 0 && this.p.namespaceBytes() + growth > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+  }
+
   /** Sizes first (object limit, namespace limit), then the body: nothing is read that would be refused. */
   private plan(req: S3Request, extraBytes = 0): BodyPlan {
     const chunked = req.encoding.kind === 'chunked';
@@ -143,16 +167,16 @@ export class S3Plane {
     const length = Number(lengthText);
     const max = this.config().s3MaxObjectBytes;
     if (length > max) throw s3Error('EntityTooLarge', undefined, { ProposedSize: length, MaxSizeAllowed: max });
-    if (this.p.namespaceBytes() + length - extraBytes > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
+    this.checkRoom(length - extraBytes);
     const checksums: BodyPlan['checksums'] = [];
-    for (const algorithm of CHECKSUM_ALGORITHMS) {
-      const given = header(req.headers, `x-amz-checksum-${algorithm}`);
+    for (const [algorithm, name] of CHECKSUM_HEADERS) {
+      const given = header(req.headers, name);
       if (given !== undefined) checksums.push({ algorithm, expected: given });
     }
     const trailer = header(req.headers, 'x-amz-trailer');
     if (trailer !== undefined) {
       for (const name of trailer.split(',').map((t) => t.trim().toLowerCase())) {
-        const algorithm = CHECKSUM_ALGORITHMS.find((a) => `x-amz-checksum-${a}` === name);
+        const algorithm = CHECKSUM_HEADERS.find(([, header]) => header === name)?.[0];
         if (algorithm && !checksums.some((c) => c.algorithm === algorithm)) checksums.push({ algorithm, expected: undefined });
       }
     }
@@ -212,6 +236,12 @@ export class S3Plane {
       case 'CompleteMultipartUpload': return this.completeUpload(bucket!, key!, req);
       case 'AbortMultipartUpload': return this.abortUpload(bucket!, key!, req.query);
       case 'ListParts': return this.listParts(bucket!, key!, req.query);
+      case 'ListMultipartUploads': return this.listUploads(bucket!, req.query);
+      case 'UploadPartCopy': return this.uploadPartCopy(bucket!, key!, req);
+      case 'GetObjectTagging': return this.getTagging(bucket!, key!);
+      case 'PutObjectTagging': return this.putTagging(bucket!, key!, req);
+      case 'DeleteObjectTagging': return this.deleteTagging(bucket!, key!);
+      case 'GetBucketVersioning': return this.versioning(bucket!);
       default: throw s3Error('NotImplemented', 'This S3 operation is not implemented by the emulator.');
     }
   }
@@ -251,6 +281,12 @@ export class S3Plane {
   private location(name: string): S3Response {
     const b = this.bucket(name, 'read-bucket');
     return this.xml(200, s3Document('LocationConstraint', xmlEscape(b.region)));
+  }
+
+  /** Buckets here are never versioned: S3 (and MinIO, moto) answer an empty configuration for a bucket whose versioning was never set. */
+  private versioning(name: string): S3Response {
+    this.bucket(name, 'read-bucket');
+    return this.xml(200, s3Document('VersioningConfiguration', ''));
   }
 
   // ---------------------------------------------------------------- listing
@@ -327,50 +363,72 @@ export class S3Plane {
   private async putObject(name: string, key: string, req: S3Request): Promise<S3Response> {
     const b = this.bucket(name, 'write', key);
     validKey(key);
+    const tags = tagsOfHeader(req);
     const existing = this.p.world.head(this.p.ns, b.name, key);
     if (header(req.headers, 'if-none-match') === '*' && existing) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
     const read = await this.read(req, existing?.size ?? 0);
     const meta: S3ObjectMeta = {
       key, size: read.body.length, etag: read.md5, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', lastModified: this.now(), metadata: this.metadataOf(req),
     };
-    this.p.world.put(this.p.ns, b.name, meta, read.body);
+    this.store(b, meta, read.body, tags);
     return { status: 200, headers: { etag: quoted(meta.etag), ...this.checksumHeaders(read.checksums) } };
   }
 
   private getObject(name: string, key: string, req: S3Request, withBody: boolean): S3Response {
     const b = this.bucket(name, 'read', key);
-    const o = this.object(b, key);
-    const h = this.objectHeaders(o);
-    for (const [param, name] of [['response-content-type', 'content-type'], ['response-content-disposition', 'content-disposition'], ['response-cache-control', 'cache-control'], ['response-content-encoding', 'content-encoding'], ['response-content-language', 'content-language'], ['response-expires', 'expires']] as const) {
-      const v = req.query.get(param);
-      if (v !== null) h[name] = v;
-    }
     const ifMatch = header(req.headers, 'if-match');
     const ifNoneMatch = header(req.headers, 'if-none-match');
+    const since = header(req.headers, 'if-modified-since');
+    const unmodified = header(req.headers, 'if-unmodified-since');
+    // A plain GET reads metadata and bytes in one statement; HEAD and a conditional GET (perhaps a
+    // 304 or 412 with no bytes) read the metadata first.
+    let o: S3ObjectMeta;
+    let body: Buffer | undefined;
+    let tags: string | undefined;
+    if (withBody && ifMatch === undefined && ifNoneMatch === undefined && since === undefined && unmodified === undefined) {
+      const read = this.p.world.read(this.p.ns, b.name, key);
+      if (!read) throw s3Error('NoSuchKey', undefined, { Key: key });
+      ({ meta: o, body, tags } = read);
+    } else {
+      o = this.object(b, key);
+      if (withBody) tags = this.tags.raw(this.p.ns, b.name, o);
+    }
+    const h = this.objectHeaders(o);
+    if (tags !== undefined) h['x-amz-tagging-count'] = String(Object.keys(JSON.parse(tags) as S3Tags).length);
+    if (req.query.size > 0) {
+      for (const [param, name] of RESPONSE_OVERRIDES) {
+        const v = req.query.get(param);
+        if (v !== null) h[name] = v;
+      }
+    }
     const matches = (list: string) => list.split(',').map((e) => e.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).some((e) => e === '*' || e === o.etag);
     if (ifMatch !== undefined && !matches(ifMatch)) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
     if (ifNoneMatch !== undefined && matches(ifNoneMatch)) return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
-    const since = header(req.headers, 'if-modified-since');
     if (ifNoneMatch === undefined && since !== undefined && !Number.isNaN(Date.parse(since)) && Math.floor(o.lastModified / 1000) <= Math.floor(Date.parse(since) / 1000)) {
       return { status: 304, headers: { etag: h.etag!, 'last-modified': h['last-modified']! } };
     }
-    const unmodified = header(req.headers, 'if-unmodified-since');
     if (ifMatch === undefined && unmodified !== undefined && !Number.isNaN(Date.parse(unmodified)) && Math.floor(o.lastModified / 1000) > Math.floor(Date.parse(unmodified) / 1000)) {
       throw s3Error('PreconditionFailed', undefined, { Condition: 'If-Unmodified-Since' });
     }
-    const range = parseRange(header(req.headers, 'range'), o.size);
-    if (range === 'unsatisfiable') throw s3Error('InvalidRange', undefined, { RangeRequested: header(req.headers, 'range')!, ActualObjectSize: o.size });
+    const rangeText = header(req.headers, 'range');
+    const range = rangeText === undefined ? undefined : parseRange(rangeText, o.size);
+    if (range === 'unsatisfiable') throw s3Error('InvalidRange', undefined, { RangeRequested: rangeText!, ActualObjectSize: o.size });
+    if (range) h['content-range'] = `bytes ${range.start}-${range.end}/${o.size}`;
     if (!withBody) {
-      return { status: range ? 206 : 200, headers: { ...h, 'content-length': String(range ? range.end - range.start + 1 : o.size), ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${o.size}` } : {}) } };
+      h['content-length'] = String(range ? range.end - range.start + 1 : o.size);
+      return { status: range ? 206 : 200, headers: h };
     }
-    const body = this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
-    if (range) return { status: 206, headers: { ...h, 'content-range': `bytes ${range.start}-${range.end}/${o.size}` }, body: body.subarray(range.start, range.end + 1) };
+    body ??= this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
+    if (range) return { status: 206, headers: h, body: body.subarray(range.start, range.end + 1) };
     return { status: 200, headers: h, body };
   }
 
   private deleteObject(name: string, key: string): S3Response {
     const b = this.bucket(name, 'delete', key);
-    this.p.world.delete(this.p.ns, b.name, key);
+    this.p.ctx.db.transaction(() => {
+      this.p.world.delete(this.p.ns, b.name, key);
+      this.tags.remove(this.p.ns, b.name, key);
+    })();
     return { status: 204, headers: {} };
   }
 
@@ -386,36 +444,91 @@ export class S3Plane {
           continue;
         }
         this.p.world.delete(this.p.ns, b.name, key);
+        this.tags.remove(this.p.ns, b.name, key);
         if (!quiet) results.push(`<Deleted>${xmlElement('Key', key)}</Deleted>`);
       }
     })();
     return this.xml(200, s3Document('DeleteResult', results.join('')));
   }
 
-  private async copyObject(name: string, key: string, req: S3Request): Promise<S3Response> {
+  /** The object `x-amz-copy-source` names, readable by the key, and its `x-amz-copy-source-if-*` conditions met. */
+  private copySource(req: S3Request): { from: S3Bucket; o: S3ObjectMeta } {
     const source = parseCopySource(header(req.headers, 'x-amz-copy-source')!);
     const from = this.bucket(source.bucket, 'read', source.key);
     const o = this.object(from, source.key);
+    const unquote = (etag: string) => etag.trim().replace(/^"|"$/g, '');
+    const seconds = (text: string | undefined) => (text === undefined || Number.isNaN(Date.parse(text)) ? undefined : Math.floor(Date.parse(text) / 1000));
+    const modified = Math.floor(o.lastModified / 1000);
+    const ifMatch = header(req.headers, 'x-amz-copy-source-if-match');
+    const ifNoneMatch = header(req.headers, 'x-amz-copy-source-if-none-match');
+    const unmodifiedSince = seconds(header(req.headers, 'x-amz-copy-source-if-unmodified-since'));
+    const modifiedSince = seconds(header(req.headers, 'x-amz-copy-source-if-modified-since'));
+    // As S3: a matching If-Match wins over If-Unmodified-Since, a failing If-None-Match decides before If-Modified-Since.
+    if (ifMatch !== undefined && unquote(ifMatch) !== o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+    if (ifMatch === undefined && unmodifiedSince !== undefined && modified > unmodifiedSince) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Unmodified-Since' });
+    if (ifNoneMatch !== undefined && unquote(ifNoneMatch) === o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-None-Match' });
+    if (ifNoneMatch === undefined && modifiedSince !== undefined && modified <= modifiedSince) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Modified-Since' });
+    return { from, o };
+  }
+
+  private async copyObject(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const { from, o } = this.copySource(req);
     const to = this.bucket(name, 'write', key);
     validKey(key);
     await this.readXml(req);
     const directive = (header(req.headers, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
     if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown metadata directive.');
-    if (from.name === to.name && source.key === key && directive === 'COPY') {
+    const tagging = (header(req.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+    if (tagging !== 'COPY' && tagging !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown tagging directive.');
+    if (from.name === to.name && o.key === key && directive === 'COPY') {
       throw s3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
-    const ifMatch = header(req.headers, 'x-amz-copy-source-if-match');
-    if (ifMatch !== undefined && ifMatch.replace(/^"|"$/g, '') !== o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
-    const ifNoneMatch = header(req.headers, 'x-amz-copy-source-if-none-match');
-    if (ifNoneMatch !== undefined && ifNoneMatch.replace(/^"|"$/g, '') === o.etag) throw s3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-None-Match' });
+    const tags = tagging === 'REPLACE' ? tagsOfHeader(req) : this.tags.get(this.p.ns, from.name, o);
     const existing = this.p.world.head(this.p.ns, to.name, key);
-    if (this.p.namespaceBytes() + o.size - (existing?.size ?? 0) > this.config().s3MaxNamespaceBytes) throw s3Error('InsufficientStorage');
-    const body = this.p.world.body(this.p.ns, from.name, source.key) ?? Buffer.alloc(0);
+    this.checkRoom(o.size - (existing?.size ?? 0));
+    const body = this.p.world.body(this.p.ns, from.name, o.key) ?? Buffer.alloc(0);
     const meta: S3ObjectMeta = directive === 'REPLACE'
       ? { ...o, key, lastModified: this.now(), contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req) }
       : { ...o, key, lastModified: this.now() };
-    this.p.world.put(this.p.ns, to.name, meta, body);
+    this.store(to, meta, body, tags);
     return this.xml(200, s3Document('CopyObjectResult', xmlElement('LastModified', isoDate(meta.lastModified)) + xmlElement('ETag', quoted(meta.etag))));
+  }
+
+  /** Writes an object and its tags (none: the old object's tags go with it). */
+  private store(b: S3Bucket, meta: S3ObjectMeta, body: Buffer, tags: S3Tags): void {
+    const write = () => {
+      this.p.world.put(this.p.ns, b.name, meta, body);
+      this.tags.set(this.p.ns, b.name, meta, tags);
+    };
+    // Without tags the second statement only deletes a row that may exist; both run synchronously,
+    // so no request sees the object between them, and an untagged PutObject (the common one) pays
+    // for no BEGIN/COMMIT.
+    if (Object.keys(tags).length === 0) write();
+    else this.p.ctx.db.transaction(write)();
+  }
+
+  // ---------------------------------------------------------------- tagging
+
+  private getTagging(name: string, key: string): S3Response {
+    const b = this.bucket(name, 'read', key);
+    const tags = this.tags.get(this.p.ns, b.name, this.object(b, key));
+    const items = Object.entries(tags).map(([k, v]) => `<Tag>${xmlElement('Key', k)}${xmlElement('Value', v)}</Tag>`).join('');
+    return this.xml(200, s3Document('Tagging', `<TagSet>${items}</TagSet>`));
+  }
+
+  private async putTagging(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    const o = this.object(b, key);
+    const tags = checkedTags(parseTaggingRequest(await this.readXml(req)));
+    this.tags.set(this.p.ns, b.name, o, tags);
+    return { status: 200, headers: {} };
+  }
+
+  private deleteTagging(name: string, key: string): S3Response {
+    const b = this.bucket(name, 'write', key);
+    this.object(b, key);
+    this.tags.remove(this.p.ns, b.name, key);
+    return { status: 204, headers: {} };
   }
 
   // ---------------------------------------------------------------- multipart
@@ -430,22 +543,106 @@ export class S3Plane {
   private async createUpload(name: string, key: string, req: S3Request): Promise<S3Response> {
     const b = this.bucket(name, 'write', key);
     validKey(key);
+    const tags = tagsOfHeader(req);
     await this.readXml(req);
     const uploadId = this.p.ctx.ids.alphanumeric(32);
-    this.uploads.create(this.p.ns, { uploadId, bucket: b.name, key, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req), createdAt: this.now() });
+    this.uploads.create(this.p.ns, { uploadId, bucket: b.name, key, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req), tags, createdAt: this.now() });
     return this.xml(200, s3Document('InitiateMultipartUploadResult', xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('UploadId', uploadId)));
   }
 
   private async uploadPart(name: string, key: string, req: S3Request): Promise<S3Response> {
     const b = this.bucket(name, 'write', key);
     const upload = this.upload(b, key, req.query);
-    const partText = req.query.get('partNumber') ?? '';
-    if (!/^\d{1,5}$/.test(partText) || Number(partText) < 1 || Number(partText) > 10_000) throw s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+    const partNumber = partNumberOf(req.query);
     const read = await this.read(req);
     if (!this.uploads.get(this.p.ns, upload.uploadId)) throw s3Error('NoSuchUpload', undefined, { UploadId: upload.uploadId });
     const etag = read.md5;
-    this.uploads.putPart(this.p.ns, upload.uploadId, { partNumber: Number(partText), size: read.body.length, etag, lastModified: this.now() }, read.body);
+    this.uploads.putPart(this.p.ns, upload.uploadId, { partNumber, size: read.body.length, etag, lastModified: this.now() }, read.body);
     return { status: 200, headers: { etag: quoted(etag), ...this.checksumHeaders(read.checksums) } };
+  }
+
+  /** UploadPartCopy: a part from (a range of) an existing object, `x-amz-copy-source-range: bytes=first-last`. */
+  private async uploadPartCopy(name: string, key: string, req: S3Request): Promise<S3Response> {
+    const b = this.bucket(name, 'write', key);
+    const upload = this.upload(b, key, req.query);
+    const partNumber = partNumberOf(req.query);
+    const { from, o } = this.copySource(req);
+    let start = 0;
+    let end = o.size - 1;
+    const rangeText = header(req.headers, 'x-amz-copy-source-range');
+    if (rangeText !== undefined) {
+      const m = /^bytes=(\d{1,15})-(\d{1,15})$/.exec(rangeText.trim());
+      if (!m || Number(m[1]) > Number(m[2])) {
+        throw s3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy');
+      }
+      if (Number(m[2]) >= o.size) throw s3Error('InvalidArgument', `Range specified is not valid for source object of size: ${o.size}`);
+      [start, end] = [Number(m[1]), Number(m[2])];
+    }
+    await this.readXml(req);
+    const size = Math.max(0, end - start + 1);
+    const replaced = this.uploads.parts(this.p.ns, upload.uploadId, partNumber - 1, 1).find((p) => p.partNumber === partNumber);
+    this.checkRoom(size - (replaced?.size ?? 0));
+    const bytes = (this.p.world.body(this.p.ns, from.name, o.key) ?? Buffer.alloc(0)).subarray(start, start + size);
+    const part = { partNumber, size, etag: md5Hex(bytes), lastModified: this.now() };
+    this.uploads.putPart(this.p.ns, upload.uploadId, part, bytes);
+    return this.xml(200, s3Document('CopyPartResult', xmlElement('LastModified', isoDate(part.lastModified)) + xmlElement('ETag', quoted(part.etag))));
+  }
+
+  /** ListMultipartUploads: the bucket's uploads by key, then by initiation (prefix, delimiter, key-marker, upload-id-marker, max-uploads). */
+  private listUploads(name: string, q: URLSearchParams): S3Response {
+    const b = this.bucket(name, 'list');
+    const prefix = q.get('prefix') ?? '';
+    const delimiter = q.get('delimiter') ?? '';
+    const keyMarker = q.get('key-marker') ?? '';
+    const idMarker = q.get('upload-id-marker') ?? '';
+    const maxText = q.get('max-uploads');
+    if (maxText !== null && !/^\d{1,9}$/.test(maxText)) throw s3Error('InvalidArgument', 'max-uploads must be a non-negative integer');
+    const max = Math.min(maxText === null ? MAX_KEYS : Number(maxText), MAX_KEYS);
+    const urlEncoded = q.get('encoding-type') === 'url';
+    if (q.has('encoding-type') && !urlEncoded) throw s3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');
+
+    // Where the listing resumes: after the marker upload (same key), or after every upload of key-marker.
+    const marker = keyMarker !== '' && idMarker !== '' ? this.uploads.get(this.p.ns, idMarker) : undefined;
+    let cursor = keyMarker === '' ? { key: '', createdAt: -1, uploadId: '' }
+      : marker && marker.bucket === b.name && marker.key === keyMarker ? { key: keyMarker, createdAt: marker.createdAt, uploadId: marker.uploadId }
+        : { key: keyMarker, createdAt: Number.MAX_SAFE_INTEGER, uploadId: LAST };
+    const uploads: Upload[] = [];
+    const prefixes: string[] = [];
+    let truncated = false;
+    let next = { key: '', uploadId: '' };
+    scan: while (max > 0) {
+      const batch = this.uploads.list(this.p.ns, b.name, cursor, prefix, MAX_KEYS);
+      for (const u of batch) {
+        if (uploads.length + prefixes.length >= max) {
+          truncated = true;
+          break scan;
+        }
+        const cut = delimiter === '' ? -1 : u.key.indexOf(delimiter, prefix.length);
+        if (cut >= 0) {
+          const common = u.key.slice(0, cut + delimiter.length);
+          prefixes.push(common);
+          next = { key: common, uploadId: '' };
+          cursor = { key: common + LAST, createdAt: Number.MAX_SAFE_INTEGER, uploadId: LAST }; // past every key under it
+          continue scan;
+        }
+        uploads.push(u);
+        next = { key: u.key, uploadId: u.uploadId };
+        cursor = { key: u.key, createdAt: u.createdAt, uploadId: u.uploadId };
+      }
+      if (batch.length < MAX_KEYS) break;
+    }
+
+    const enc = (text: string) => (urlEncoded ? encodeURIComponent(text) : text);
+    const party = `${xmlElement('ID', b.ownerId)}${xmlElement('DisplayName', b.ownerId)}`;
+    const items = uploads.map((u) =>
+      `<Upload>${xmlElement('Key', enc(u.key))}${xmlElement('UploadId', u.uploadId)}<Initiator>${party}</Initiator><Owner>${party}</Owner>${xmlElement('StorageClass', 'STANDARD')}${xmlElement('Initiated', isoDate(u.createdAt))}</Upload>`).join('');
+    const common = prefixes.map((p) => `<CommonPrefixes>${xmlElement('Prefix', enc(p))}</CommonPrefixes>`).join('');
+    const parts = [xmlElement('Bucket', b.name), xmlElement('KeyMarker', enc(keyMarker)), xmlElement('UploadIdMarker', idMarker)];
+    if (truncated) parts.push(xmlElement('NextKeyMarker', enc(next.key)), xmlElement('NextUploadIdMarker', next.uploadId));
+    if (delimiter !== '') parts.push(xmlElement('Delimiter', enc(delimiter)));
+    parts.push(xmlElement('Prefix', enc(prefix)), xmlElement('MaxUploads', max), xmlElement('IsTruncated', truncated));
+    if (urlEncoded) parts.push(xmlElement('EncodingType', 'url'));
+    return this.xml(200, s3Document('ListMultipartUploadsResult', parts.join('') + items + common));
   }
 
   private async completeUpload(name: string, key: string, req: S3Request): Promise<S3Response> {
@@ -473,7 +670,7 @@ export class S3Plane {
     }
     const etag = `${md5Hex(Buffer.concat(digests))}-${wanted.length}`;
     this.p.ctx.db.transaction(() => {
-      this.p.world.put(this.p.ns, b.name, { key, size: total, etag, contentType: upload.contentType, lastModified: this.now(), metadata: upload.metadata }, body);
+      this.store(b, { key, size: total, etag, contentType: upload.contentType, lastModified: this.now(), metadata: upload.metadata }, body, upload.tags);
       this.uploads.remove(this.p.ns, upload.uploadId);
     })();
     return this.xml(200, s3Document('CompleteMultipartUploadResult', xmlElement('Location', `/${b.name}/${key}`) + xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('ETag', quoted(etag))));
@@ -504,6 +701,35 @@ export class S3Plane {
   private xml(status: number, body: string): S3Response {
     return { status, headers: { 'content-type': 'application/xml' }, body };
   }
+}
+
+/** `partNumber`: 1 to 10,000. */
+function partNumberOf(q: URLSearchParams): number {
+  const text = q.get('partNumber') ?? '';
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 10_000) throw s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+  return Number(text);
+}
+
+/** S3's limits on object tags: at most 10, keys of 1–128 and values of 0–256 characters, no `aws:` prefix, no key twice. */
+const MAX_TAGS = 10;
+
+export function checkedTags(pairs: ReadonlyArray<readonly [string, string]>): S3Tags {
+  if (pairs.length > MAX_TAGS) throw s3Error('InvalidTag', 'Object tags cannot be greater than 10');
+  const tags = new Map<string, string>();
+  for (const [k, v] of pairs) {
+    if (k === '' || [...k].length > 128) throw s3Error('InvalidTag', 'The TagKey you have provided is invalid');
+    if ([...v].length > 256) throw s3Error('InvalidTag', 'The TagValue you have provided is invalid');
+    if (k.toLowerCase().startsWith('aws:')) throw s3Error('InvalidTag', 'Your TagKey cannot be prefixed with aws:');
+    if (tags.has(k)) throw s3Error('InvalidTag', 'Cannot provide multiple Tags with the same key');
+    tags.set(k, v);
+  }
+  return Object.fromEntries(tags);
+}
+
+/** `x-amz-tagging: k1=v1&k2=v2` (URL query encoding), checked before any body is read. */
+function tagsOfHeader(req: S3Request): S3Tags {
+  const text = header(req.headers, 'x-amz-tagging');
+  return text === undefined || text === '' ? {} : checkedTags([...new URLSearchParams(text)]);
 }
 
 function validKey(key: string): void {

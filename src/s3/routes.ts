@@ -18,6 +18,9 @@ import { multipartStore } from './store.js';
 /** `<bucket>.localhost[:port]`: virtual-host style addressing. */
 const VIRTUAL_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.localhost(?::\d+)?$/;
 
+/** `::ffff:10.0.0.1` (an IPv4 client of a dual-stack socket) as `10.0.0.1`. */
+const clientIp = (ip: string) => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
+
 let requestCounter = 0;
 const nextRequestId = () => (++requestCounter).toString(16).toUpperCase().padStart(16, '0');
 
@@ -29,10 +32,12 @@ function decode(text: string): string {
   }
 }
 
+type RoutedRequest = { method: string; url: string; originalUrl: string; headers: Record<string, string | string[] | undefined> };
+
 export interface Target { bucket?: string; key?: string; rawPath: string; rawQuery: string }
 
 /** Bucket and key of a request (path-style, or virtual-host style from Host), and the raw path and query it signed. */
-export function targetOf(request: { url: string; originalUrl: string; headers: Record<string, string | string[] | undefined> }, mount: string): Target {
+export function targetOf(request: RoutedRequest, mount: string): Target {
   const original = request.originalUrl ?? request.url;
   const q = original.indexOf('?');
   const rawPath = q < 0 ? original : original.slice(0, q);
@@ -47,6 +52,25 @@ export function targetOf(request: { url: string; originalUrl: string; headers: R
   if (slash < 0) return { bucket: decode(rest), rawPath, rawQuery };
   const key = rest.slice(slash + 1);
   return { bucket: decode(rest.slice(0, slash)), ...(key === '' ? {} : { key: decode(key) }), rawPath, rawQuery };
+}
+
+export interface ParsedRequest { target: Target; query: URLSearchParams; operation: string }
+
+/**
+ * Target, query and operation of a request, worked out once: the vendor plugin's onRequest hook
+ * names the operation (faults, journal) and the handler serves it from the same parse.
+ */
+const parsed = new WeakMap<object, ParsedRequest>();
+
+export function parseRequest(request: RoutedRequest, mount: string): ParsedRequest {
+  let p = parsed.get(request);
+  if (p === undefined) {
+    const target = targetOf(request, mount);
+    const query = new URLSearchParams(target.rawQuery);
+    p = { target, query, operation: operationOf(request.method, target.bucket, target.key, query, request.headers) };
+    parsed.set(request, p);
+  }
+  return p;
 }
 
 export interface S3RouteDeps {
@@ -71,11 +95,9 @@ export function s3Routes(deps: S3RouteDeps) {
       const ns = request.emulator.namespace;
       let resource = '/';
       try {
-        const t = targetOf(request, deps.mount);
+        const { target: t, query, operation } = parseRequest(request, deps.mount);
         resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
-        const query = new URLSearchParams(t.rawQuery);
-        const operation = operationOf(request.method, t.bucket, t.key, query, request.headers);
-        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t);
+        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) });
         request.emulator.credential = auth.accessKeyId;
         const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
         const res = await plane.handle(operation, { method: request.method, bucket: t.bucket, key: t.key, query, headers: request.headers, stream: request.raw, encoding: auth.encoding });

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { sameSecret } from '../core/secrets.js';
 import { s3Error } from './errors.js';
 
@@ -115,18 +115,35 @@ export function amzDateMs(amzDate: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+/** What encodeURIComponent leaves alone that SigV4 encodes. */
+const SUB_DELIMS = /[!'()*]/g;
+const subDelim = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+
 /** RFC 3986 percent-encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ (and `/` in paths). */
 export function uriEncode(text: string, keepSlash = false): string {
+  if (UNRESERVED.test(text)) return text;
+  let out: string;
+  try {
+    out = encodeURIComponent(text).replace(SUB_DELIMS, subDelim);
+  } catch {
+    return uriEncodeBytes(text, keepSlash); // a lone surrogate: encoded as UTF-8 encodes it (U+FFFD)
+  }
+  return keepSlash ? out.replaceAll('%2F', '/') : out;
+}
+
+function uriEncodeBytes(text: string, keepSlash: boolean): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-_.~]/.test(c) || (keepSlash && c === '/')) out += c;
+    if (UNRESERVED.test(c) || (keepSlash && c === '/')) out += c;
     else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
 function safeDecode(text: string): string {
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
@@ -139,6 +156,9 @@ export function canonicalUri(rawPath: string): string {
   return rawPath.split('/').map((segment) => uriEncode(safeDecode(segment))).join('/') || '/';
 }
 
+/** A query name or value as sent: `+` is a space (the query form's encoding), then percent-decoded. */
+const queryDecode = (text: string) => safeDecode(text.includes('+') ? text.replaceAll('+', '%20') : text);
+
 /** Query parameters sorted by encoded name then value; the query form leaves out X-Amz-Signature. */
 export function canonicalQuery(rawQuery: string, omitSignature: boolean): string {
   if (rawQuery === '') return '';
@@ -146,8 +166,8 @@ export function canonicalQuery(rawQuery: string, omitSignature: boolean): string
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const name = safeDecode((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, '%20'));
-    const value = eq < 0 ? '' : safeDecode(part.slice(eq + 1).replace(/\+/g, '%20'));
+    const name = queryDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : queryDecode(part.slice(eq + 1));
     if (omitSignature && name === 'X-Amz-Signature') continue;
     pairs.push([uriEncode(name), uriEncode(value)]);
   }
@@ -155,20 +175,46 @@ export function canonicalQuery(rawQuery: string, omitSignature: boolean): string
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
+/** Whitespace that `\s+` → ' ' would change: a run of two, or any other than a space. */
+const SPACES_TO_FOLD = /[^\S ]| {2}/;
+
+/** A header value as SigV4 signs it: trimmed, runs of spaces made one. */
+function canonicalValue(value: string | undefined): string {
+  if (value === undefined) return '';
+  const trimmed = value.trim();
+  return SPACES_TO_FOLD.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+}
+
 export function canonicalRequest(req: RequestParts, signed: SignedRequest): string {
-  const headers = signed.signedHeaders.map((name) => `${name}:${(header(req.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  let headers = '';
+  for (const name of signed.signedHeaders) headers += `${name}:${canonicalValue(header(req.headers, name))}\n`;
   return [req.method, canonicalUri(req.rawPath), canonicalQuery(req.rawQuery, signed.form === 'query'), headers, signed.signedHeaders.join(';'), signed.payloadHash].join('\n');
 }
 
-export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex');
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest();
 
 export function scope(c: Credential): string {
   return `${c.date}/${c.region}/${c.service}/aws4_request`;
 }
 
+/**
+ * Signing keys by secret and scope: a key signs with the same derived key all day, so four of the
+ * five HMACs of a verification are done once per (secret, date, region, service). Bounded: past
+ * the limit the cache starts again (a rotated secret's entries simply stop being asked for).
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 1024;
+
 export function signingKey(secret: string, c: Credential): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, c.date), c.region), c.service), 'aws4_request');
+  const id = `${c.date}/${c.region}/${c.service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, c.date), c.region), c.service), 'aws4_request');
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 export function stringToSign(signed: SignedRequest, canonical: string): string {

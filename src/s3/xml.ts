@@ -24,7 +24,7 @@ export function s3Document(name: string, children: string): string {
   return xmlDocument(`<${name} xmlns="${S3_NAMESPACE}">${children}</${name}>`);
 }
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, isArray: (name) => name === 'Object' || name === 'Part' });
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, isArray: (name) => name === 'Object' || name === 'Part' || name === 'Tag' });
 
 /** Parses a request body S3 expects as XML; anything not well-formed is MalformedXML. */
 export function parseXmlBody(body: Buffer): Record<string, unknown> {
@@ -51,5 +51,20 @@ export function parseCompleteRequest(body: Buffer): Array<{ partNumber: number; 
     const n = typeof p?.PartNumber === 'string' && /^\d{1,5}$/.test(p.PartNumber) ? Number(p.PartNumber) : NaN;
     if (!(n >= 1 && n <= 10_000) || typeof p.ETag !== 'string') throw s3Error('MalformedXML');
     return { partNumber: n, etag: p.ETag.replace(/^"|"$/g, '') };
+  });
+}
+
+/** `<Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging>` → key and value pairs in order (checked by the caller). */
+export function parseTaggingRequest(body: Buffer): Array<[string, string]> {
+  const doc = parseXmlBody(body).Tagging as { TagSet?: { Tag?: Array<{ Key?: unknown; Value?: unknown }> } | string } | undefined;
+  if (!doc || typeof doc !== 'object' || doc.TagSet === undefined) throw s3Error('MalformedXML');
+  if (doc.TagSet === '') return []; // <TagSet/>: no tags
+  const tags = typeof doc.TagSet === 'object' ? doc.TagSet.Tag ?? [] : undefined;
+  if (!Array.isArray(tags)) throw s3Error('MalformedXML');
+  return tags.map((t) => {
+    if (!t || typeof t !== 'object' || typeof t.Key !== 'string') throw s3Error('MalformedXML');
+    const value = t.Value === undefined || t.Value === '' ? '' : t.Value;
+    if (typeof value !== 'string') throw s3Error('MalformedXML');
+    return [t.Key, value];
   });
 }

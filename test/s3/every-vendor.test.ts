@@ -1,7 +1,8 @@
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand,
   DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command,
-  ListPartsCommand, PutObjectCommand, UploadPartCommand,
+  ListPartsCommand, PutObjectCommand, UploadPartCommand, GetObjectTaggingCommand, PutObjectTaggingCommand, DeleteObjectTaggingCommand, ListMultipartUploadsCommand,
+  UploadPartCopyCommand, GetBucketVersioningCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, s3Client, s3Failure, startS3Emulator, type Credentials, type S3TestEmulator } from './helpers.js';
@@ -59,19 +60,32 @@ describe.each(CASES)('$vendor', ({ vendor, bucket, createsBuckets, creds }) => {
     expect((await s3.send(new HeadBucketCommand({ Bucket }))).$metadata.httpStatusCode).toBe(200);
     expect((await s3.send(new GetBucketLocationCommand({ Bucket }))).LocationConstraint).toBeTruthy();
 
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'every/one.txt', Body: 'one', ContentType: 'text/plain' }));
-    expect(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'every/one.txt' }))).Body!.transformToString()).toBe('one');
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBeUndefined();
+
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'every/one.txt', Body: 'one', ContentType: 'text/plain', Tagging: 'vendor=' + vendor }));
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'every/one.txt' }));
+    expect(await got.Body!.transformToString()).toBe('one');
+    expect(got.TagCount).toBe(1);
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'every/one.txt' }))).TagSet).toEqual([{ Key: 'vendor', Value: vendor }]);
+    await s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'every/one.txt', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }, { Key: 'k2', Value: 'v2' }] } }));
+    expect((await s3.send(new GetObjectCommand({ Bucket, Key: 'every/one.txt' }))).TagCount).toBe(2);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket, Key: 'every/one.txt' }));
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'every/one.txt' }))).TagSet).toEqual([]);
     expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'every/one.txt' }))).ContentType).toBe('text/plain');
     await s3.send(new CopyObjectCommand({ Bucket, Key: 'every/two.txt', CopySource: `${Bucket}/every/one.txt` }));
     expect((await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'every/' }))).Contents?.map((o) => o.Key)).toEqual(['every/one.txt', 'every/two.txt']);
     expect((await s3.send(new ListObjectsCommand({ Bucket, Prefix: 'every/' }))).Contents?.map((o) => o.Key)).toEqual(['every/one.txt', 'every/two.txt']);
 
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'every/multi' }));
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads?.map((u) => u.UploadId)).toEqual([UploadId]);
     const part = await s3.send(new UploadPartCommand({ Bucket, Key: 'every/multi', UploadId, PartNumber: 1, Body: 'multipart body' }));
-    expect((await s3.send(new ListPartsCommand({ Bucket, Key: 'every/multi', UploadId }))).Parts).toHaveLength(1);
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'every/multi', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const copied = await s3.send(new UploadPartCopyCommand({ Bucket, Key: 'every/multi', UploadId, PartNumber: 2, CopySource: `${Bucket}/every/one.txt`, CopySourceRange: 'bytes=1-2' }));
+    expect((await s3.send(new ListPartsCommand({ Bucket, Key: 'every/multi', UploadId }))).Parts).toHaveLength(2);
+    // Only the last part may be under 5 MiB: the copied part is completed alone.
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'every/multi', UploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: copied.CopyPartResult!.ETag }] } }));
     expect(done.ETag).toMatch(/-1"$/);
-    expect(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'every/multi' }))).Body!.transformToString()).toBe('multipart body');
+    expect(part.ETag).toBeTruthy();
+    expect(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'every/multi' }))).Body!.transformToString()).toBe('ne');
     const aborted = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'every/aborted' }));
     await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: 'every/aborted', UploadId: aborted.UploadId }));
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readBody } from '../../src/s3/body.js';
-import { parseSignature, verifySignature, type RequestParts } from '../../src/s3/sigv4.js';
+import { canonicalQuery, parseSignature, signingKey, uriEncode, verifySignature, type RequestParts } from '../../src/s3/sigv4.js';
 
 /**
  * Signature V4 streaming (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), checked against the worked example
@@ -73,5 +73,31 @@ describe('SigV4 streaming, Amazon\'s worked example', () => {
     const good = Buffer.from('5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n');
     expect((await readBody(Readable.from([good]), plan)).checksums).toEqual({ crc32: 'NhCmhg==' });
     await expect(readBody(Readable.from([Buffer.from('hel')]), { length: 5, encoding: { kind: 'plain', payloadHash: undefined }, checksums: [], contentMd5: undefined })).rejects.toMatchObject({ code: 'IncompleteBody' });
+  });
+});
+
+describe('SigV4 encoding', () => {
+  // RFC 3986 as SigV4 defines it, byte by byte: the reference the fast path must equal.
+  const reference = (text: string, keepSlash: boolean) => [...Buffer.from(text, 'utf8')]
+    .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) || (keepSlash && b === 0x2f) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+
+  it('uriEncode equals the byte-wise definition, sub-delimiters, slashes, non-ASCII and lone surrogates included', () => {
+    for (const text of ['', 'plain-Key_1.txt~', "a!b'c(d)e*f", 'a b+c=d&e', 'dir/sub/file', 'ünïcødé/日本語', '\u{1F600}', 'lone\uD800surrogate', '%41', 'x?y#z']) {
+      for (const keepSlash of [false, true]) expect(uriEncode(text, keepSlash)).toBe(reference(text, keepSlash));
+    }
+  });
+
+  it('the canonical query sorts by encoded name and value, treats + as a space and leaves out the signature', () => {
+    expect(canonicalQuery('b=2&a=%7E&a=1&X-Amz-Signature=abc&c=x+y&d', true)).toBe('a=1&a=~&b=2&c=x%20y&d='); // %7E is ~, unreserved: decoded, not re-encoded
+    expect(canonicalQuery('X-Amz-Signature=abc', false)).toBe('X-Amz-Signature=abc');
+  });
+
+  it('the signing key is the same derived key whether cached or not', () => {
+    const credential = { accessKeyId: 'AKIDEXAMPLE', date: '20150830', region: 'us-east-1', service: 'iam' };
+    // Amazon's documented example of the derived signing key.
+    const expected = 'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9';
+    expect(signingKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', credential).toString('hex')).toBe(expected);
+    expect(signingKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', credential).toString('hex')).toBe(expected);
+    expect(signingKey('another secret', credential).toString('hex')).not.toBe(expected);
   });
 });

@@ -19,10 +19,11 @@ import katapultLookupIndexes from './026-katapult-lookup-indexes.js';
 import exoscaleApiKeysRoleIndex from './028-exoscale-api-keys-role-index.js';
 import ionosDropKeyCounts from './025-ionos-drop-key-counts.js';
 import krutrimAccountIndexes from './027-krutrim-account-indexes.js';
+import s3Tags from './021-s3-tags.js';
 
 /**
  * The only place the order is defined. Append new migrations; never reorder. The array position is the
  * schema version; the file numbers were reserved per branch, so 018 runs before 012 (it landed first),
- * 015–017 (the S3 plane) after 020, 025 after 026 and 028, and 027 last.
+ * 015–017 (the S3 plane) after 020, 025 after 026 and 028, then 027, and 021 (S3 tags) last.
  */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes, exoscaleApiKeysRoleIndex, ionosDropKeyCounts, krutrimAccountIndexes];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes, exoscaleApiKeysRoleIndex, ionosDropKeyCounts, krutrimAccountIndexes, s3Tags];

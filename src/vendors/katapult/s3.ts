@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
+import { tagStore } from '../../s3/store.js';
 import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { katapultService } from './service.js';
 import { katapultStore, type Bucket, type S3ObjectRow } from './store.js';
@@ -39,10 +40,18 @@ const toMeta = (r: S3ObjectRow): S3ObjectMeta => ({
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string>) : {},
 });
 
+/** An object's bytes; a fixture object (no bytes) reads as zeros. */
+function fixtureBody(r: { body: Buffer | null; size: number | null } | undefined): Buffer | undefined {
+  if (!r) return undefined;
+  if (r.body === null && (r.size ?? 0) > MAX_FIXTURE_BYTES) throw s3Error('NotImplemented', `This fixture object declares ${r.size} bytes and has none: only fixture objects up to ${MAX_FIXTURE_BYTES} bytes read as zeros.`);
+  return r.body ?? Buffer.alloc(r.size ?? 0);
+}
+
 const toBucket = (b: Bucket): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.createdAt, ownerId: b.accountId });
 
 const world = perDatabase((db): S3World => {
   const store = katapultStore(db);
+  const tags = tagStore(db, 'katapult');
   return {
     buckets: (namespace, accountId) => store.bucketsByAccount.all({ namespace, account: accountId }).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
     bucket: (namespace, name) => {
@@ -61,11 +70,12 @@ const world = perDatabase((db): S3World => {
       const r = store.s3ObjectByPath.get({ namespace, bucket, path });
       return r && toMeta(r);
     },
-    body: (namespace, bucket, path) => {
-      const r = store.s3BodyByPath.get({ namespace, bucket, path });
+    body: (namespace, bucket, path) => fixtureBody(store.s3BodyByPath.get({ namespace, bucket, path })),
+    read: (namespace, bucket, path) => {
+      const r = store.s3ObjectByPath.get({ namespace, bucket, path });
       if (!r) return undefined;
-      if (r.body === null && (r.size ?? 0) > MAX_FIXTURE_BYTES) throw s3Error('NotImplemented', `This fixture object declares ${r.size} bytes and has none: only fixture objects up to ${MAX_FIXTURE_BYTES} bytes read as zeros.`);
-      return r.body ?? Buffer.alloc(r.size ?? 0);
+      const meta = toMeta(r);
+      return { meta, body: fixtureBody(store.s3BodyByPath.get({ namespace, bucket, path })) ?? Buffer.alloc(0), tags: tags.raw(namespace, bucket, meta) };
     },
     put: (namespace, bucket, m, body) => store.s3ObjectPut(namespace, bucket, { path: m.key, size: m.size, body, etag: m.etag, contentType: m.contentType, lastModified: m.lastModified, metadata: JSON.stringify(m.metadata) }),
     delete: (namespace, bucket, path) => store.s3ObjectDelete.run({ namespace, bucket, path }).changes > 0,

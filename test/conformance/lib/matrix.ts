@@ -2,6 +2,8 @@ import { ACCEPTED_DEVIATIONS, acceptedDeviation, knownFinding, NOT_IMPLEMENTED, 
 import { faultFailure, validationFailure } from './findings.js';
 import type { ConformanceRecord, FileRecord, Observation } from './run-records.js';
 import { emulatorOperations, type JsonObject, SPEC_FILES, type SpecOperation, statusMatches, type Vendor, VENDORS, type VendorSpecs } from './specs.js';
+// The S3 rows: the plane's own operation list (as the journal names them, `s3:<Operation>`).
+import { S3_OPERATIONS } from '../../../src/s3/plane.js';
 
 export interface ReplayCoverage {
   /** Scenario names of katapult-recorded-interactions.json (file name without `.cassette.yaml`). */
@@ -140,12 +142,6 @@ function section(vendor: Vendor, input: MatrixInput): VendorSection {
 }
 
 const code = (s: string) => `\`${s}\``;
-
-/** The S3 data plane's operations (DESIGN.md §6), as the journal names them (`s3:<Operation>`). */
-export const S3_OPERATIONS = [
-  'ListBuckets', 'CreateBucket', 'HeadBucket', 'DeleteBucket', 'GetBucketLocation', 'ListObjectsV2', 'ListObjects', 'PutObject', 'GetObject', 'HeadObject',
-  'DeleteObject', 'DeleteObjects', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
-] as const;
 
 /** Per S3 operation and vendor, the statuses the vendors' own tests (and test/s3) got from the plane. */
 function s3Section(files: FileRecord[]): string[] {
