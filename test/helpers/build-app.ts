@@ -1,20 +1,31 @@
 import type { Database } from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmulatorClock } from '../../src/core/clock.js';
 import type { FixtureDocument } from '../../src/core/fixtures.js';
-import { createIdSource } from '../../src/core/ids.js';
+import { createIdSource, type IdSource } from '../../src/core/ids.js';
 import type { VendorDefinition } from '../../src/core/vendor.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { recordResponsesOf } from '../conformance/lib/response-recorder.js';
 
 /** 2026-01-01T00:00:00Z: every test starts with the clock frozen here. */
 export const TEST_EPOCH = Date.UTC(2026, 0, 1);
 
-export interface TestApp {
-  app: FastifyInstance;
-  runtime: Runtime;
-  clock: EmulatorClock;
+/** What the test clients (each vendor's test helpers.ts, …) need: an app built here, or one shared by `useTestApp`. */
+export interface AppUnderTest {
+  readonly app: FastifyInstance;
+  readonly runtime: Runtime;
+  readonly clock: EmulatorClock;
+  /** The namespace the test works in: `default` here; its own one under `useTestApp`. */
+  readonly namespace: string;
+  /** `app.inject`, in the test's namespace. */
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+export interface TestApp extends AppUnderTest {
+  /** Starts the seeded ids over, as a fresh app has them (`useTestApp` calls it before each test). */
+  resetIds(): void;
   close(): Promise<void>;
 }
 
@@ -34,16 +45,38 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }), ...options.config };
   const clock = new EmulatorClock(() => TEST_EPOCH);
   clock.freeze();
-  const runtime = createRuntime(config, { clock, ids: createIdSource(options.idSeed ?? 'test'), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.vendors ? { vendors: options.vendors } : {}), ...(options.db ? { db: options.db } : {}) });
+  const ids = seededIds(options.idSeed ?? 'test');
+  const runtime = createRuntime(config, { clock, ids, ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.vendors ? { vendors: options.vendors } : {}), ...(options.db ? { db: options.db } : {}) });
+  const stopRecording = recordResponsesOf(runtime.journal);
   const app = await buildApp(runtime);
   await app.ready();
   return {
     app,
     runtime,
     clock,
+    namespace: 'default',
+    inject: (request) => app.inject(request),
+    resetIds: ids.reset,
     close: async () => {
       await app.close();
+      stopRecording();
       runtime.close();
+    },
+  };
+}
+
+/** Seeded ids that can start over: the runtime keeps this object, `reset` swaps the generator behind it. */
+function seededIds(seed: string): IdSource & { reset(): void } {
+  let inner = createIdSource(seed);
+  return {
+    fromAlphabet: (alphabet, size) => inner.fromAlphabet(alphabet, size),
+    hex: (size) => inner.hex(size),
+    alphanumeric: (size) => inner.alphanumeric(size),
+    uuid: () => inner.uuid(),
+    bytes: (size) => inner.bytes(size),
+    random: () => inner.random(),
+    reset: () => {
+      inner = createIdSource(seed);
     },
   };
 }
