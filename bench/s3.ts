@@ -24,8 +24,6 @@ export interface S3Scenario {
   name: string;
   kind: 's3-get' | 's3-put';
   bytes: number;
-  /** Each load round lasts at least this long (a 1 MiB upload on a loaded machine may outlast a --tiny round). */
-  minRoundS?: number;
   setup(emulator: { url: string }): Promise<S3LoadSpec>;
 }
 
@@ -56,7 +54,7 @@ const SIZES = [{ label: '1 KiB', id: '1k', bytes: 1024 }, { label: '1 MiB', id: 
 
 export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) => [
   {
-    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes, minRoundS: bytes > 64 * 1024 ? 1 : 0,
+    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       const signed = await getSignedUrl(client(emulator.url), new PutObjectCommand({ Bucket: BUCKET, Key: `put-${id}` }), { expiresIn: 3600 });
@@ -64,7 +62,7 @@ export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) =
     },
   },
   {
-    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes, minRoundS: bytes > 64 * 1024 ? 1 : 0,
+    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       await client(emulator.url).send(new PutObjectCommand({ Bucket: BUCKET, Key: `get-${id}`, Body: Buffer.alloc(bytes, 0x62) }));
