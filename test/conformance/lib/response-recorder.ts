@@ -30,3 +30,8 @@ const record = (entry: JournalEntry): void => {
 export function recordResponsesOf(journal: Journal): () => void {
   return journal.subscribe(record);
 }
+
+/** Records journal entries read back (an emulator started with `startEmulator`, whose runtime a test cannot reach). */
+export function recordEntries(entries: readonly JournalEntry[]): void {
+  for (const entry of entries) record(entry);
+}
