@@ -45,18 +45,19 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }), ...options.config };
   const clock = new EmulatorClock(() => TEST_EPOCH);
   clock.freeze();
-  const ids = seededIds(options.idSeed ?? 'test');
+  const ids = new ResettableIds(options.idSeed ?? 'test');
   const runtime = createRuntime(config, { clock, ids, ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.vendors ? { vendors: options.vendors } : {}), ...(options.db ? { db: options.db } : {}) });
   const stopRecording = recordResponsesOf(runtime.journal);
   const app = await buildApp(runtime);
   await app.ready();
+  ids.mark();
   return {
     app,
     runtime,
     clock,
     namespace: 'default',
     inject: (request) => app.inject(request),
-    resetIds: ids.reset,
+    resetIds: () => ids.reset(),
     close: async () => {
       await app.close();
       stopRecording();
@@ -65,20 +66,53 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-/** Seeded ids that can start over: the runtime keeps this object, `reset` swaps the generator behind it. */
-function seededIds(seed: string): IdSource & { reset(): void } {
-  let inner = createIdSource(seed);
-  return {
-    fromAlphabet: (alphabet, size) => inner.fromAlphabet(alphabet, size),
-    hex: (size) => inner.hex(size),
-    alphanumeric: (size) => inner.alphanumeric(size),
-    uuid: () => inner.uuid(),
-    bytes: (size) => inner.bytes(size),
-    random: () => inner.random(),
-    reset: () => {
-      inner = createIdSource(seed);
-    },
-  };
+/**
+ * Seeded ids that can start over where a fresh app's stand: the calls made until `mark()` (the
+ * start-up's: seeding draws ids) are kept, and `reset()` replays them on a new generator. The runtime
+ * holds this object, so it sees the new generator.
+ */
+class ResettableIds implements IdSource {
+  private inner: IdSource;
+  private readonly startup: Array<(ids: IdSource) => unknown> = [];
+  private marked = false;
+
+  constructor(private readonly seed: string) {
+    this.inner = createIdSource(seed);
+  }
+
+  private draw<T>(use: (ids: IdSource) => T): T {
+    if (!this.marked) this.startup.push(use);
+    return use(this.inner);
+  }
+
+  fromAlphabet(alphabet: string, size: number): string {
+    return this.draw((ids) => ids.fromAlphabet(alphabet, size));
+  }
+  hex(size: number): string {
+    return this.draw((ids) => ids.hex(size));
+  }
+  alphanumeric(size: number): string {
+    return this.draw((ids) => ids.alphanumeric(size));
+  }
+  uuid(): string {
+    return this.draw((ids) => ids.uuid());
+  }
+  bytes(size: number): Buffer {
+    return this.draw((ids) => ids.bytes(size));
+  }
+  random(): number {
+    return this.draw((ids) => ids.random());
+  }
+
+  /** The start-up is over: `reset` comes back to here. */
+  mark(): void {
+    this.marked = true;
+  }
+
+  reset(): void {
+    this.inner = createIdSource(this.seed);
+    for (const use of this.startup) use(this.inner);
+  }
 }
 
 /** The VENDOR_SPECS_DIR folder, or undefined (tests that need it then skip with a message). */
