@@ -8,6 +8,10 @@ export interface EmulatorRequestContext {
   errorCode?: string;
   /** The credential the vendor's auth resolved, for logs and rate limits (never a secret). */
   credential?: string;
+  /** The emulator clock's time when the request arrived: the one "now" of the request (epoch ms). */
+  now: number;
+  /** What the vendor's auth step resolved (see VendorAuth): read it with `principalOf`. */
+  principal?: unknown;
   /** The operation, when a route serves several (the S3 plane: `s3:PutObject`); else the route's operationId. */
   operation?: string;
 }
@@ -29,6 +33,16 @@ declare module 'node:http' {
     /** Set by rewriteUrl from a `/ns/<name>/` prefix. */
     emulatorNamespace?: string;
   }
+}
+
+/**
+ * The principal the vendor's auth step put on the request. A route its auth does not apply to has none:
+ * reaching for one there is a programming error, not a client's.
+ */
+export function principalOf<Principal>(request: { emulator: EmulatorRequestContext }): Principal {
+  const { principal } = request.emulator;
+  if (principal === undefined) throw new Error('route reached without an authenticated principal');
+  return principal as Principal;
 }
 
 export const NAMESPACE_HEADER = 'x-emulator-namespace';

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preValidationHookHandler, RouteOptions } from 'fastify';
 import { classifyFrameworkError, VendorError, type Problem, type ProblemKind } from '../core/errors.js';
 import { DEFAULT_NAMESPACE, NAMESPACE_PATTERN, NamespaceLimitError } from '../core/namespaces.js';
-import type { VendorDefinition } from '../core/vendor.js';
+import type { AuthRoute, VendorAuth, VendorDefinition } from '../core/vendor.js';
 import type { Runtime } from '../runtime.js';
 import { describeInputProblem, requestInputProblem } from './input-guard.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
@@ -25,11 +25,42 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+type AuthHook = onRequestHookHandler & preValidationHookHandler;
+
+/** Fastify takes one hook or a list of them. */
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
+
+/** The vendor's auth step: authenticate → rate limit → authorize. Refusals are thrown VendorErrors. */
+function runAuth(auth: VendorAuth<unknown>, runtime: Runtime, vendorId: string, route: AuthRoute, limited: boolean, request: FastifyRequest, reply: FastifyReply): void {
+  const context = request.emulator;
+  const found = auth.authenticate(request, route, context.now);
+  context.credential = found.credential;
+  context.principal = found.principal;
+  if (limited && found.rateLimit !== undefined) {
+    const decision = runtime.rateLimiter.consume({ namespace: context.namespace, vendor: vendorId, credential: found.rateKey ?? found.credential, limit: found.rateLimit, now: context.now });
+    if (auth.rateLimitHeaders) reply.headers(auth.rateLimitHeaders(decision));
+    if (!decision.allowed) throw auth.rateLimitError(decision, found.principal);
+  }
+  if (found.headers) reply.headers(found.headers);
+  auth.authorize?.(found.principal, request, route, context.now);
+}
+
+/** The auth step as one route's hook, its settings captured once so a request reads no route options. */
+function authHook(auth: VendorAuth<unknown>, runtime: Runtime, vendorId: string, route: AuthRoute): AuthHook {
+  const limited = auth.rateLimited?.(route) ?? true;
+  return function authenticate(request, reply, done) {
+    runAuth(auth, runtime, vendorId, route, limited, request, reply); // a throw reaches the error handler
+    done();
+  };
+}
+
 /**
  * Wraps a vendor's routes with the shared mechanics, in this order for every request: namespace
- * (created and seeded on first use) → faults and delays → the vendor's own hooks (auth, rate limit)
- * → handler; every failure goes through the vendor's one error renderer; every request is
- * journaled and logged once.
+ * (created and seeded on first use) → faults and delays → the vendor's auth step (authenticate, rate
+ * limit, authorize; before or after the body is parsed) → handler; every failure goes through the
+ * vendor's one error renderer; every request is journaled and logged once.
  */
 export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: string) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -49,15 +80,29 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
 
     // The literal segments of this vendor's routes: what an unrouted path may show as sent.
     const knownSegments = new Set<string>();
+    const auth = vendor.auth?.(runtime.ctx);
     app.addHook('onRoute', (route) => {
-      for (const segment of literalSegments(route.url.slice(mount.length))) knownSegments.add(segment);
+      const url = route.url.slice(mount.length);
+      for (const segment of literalSegments(url)) knownSegments.add(segment);
+      if (auth) addAuth(auth, route, url);
     });
+
+    /** Puts the auth step first among the route's own hooks of its stage (after the plugin's). */
+    const addAuth = (auth: VendorAuth<unknown>, route: RouteOptions, url: string): void => {
+      const operation = route.schema?.operationId;
+      if (operation === undefined) return; // every vendor route has one; a route without is not the vendor's API
+      const described: AuthRoute = { method: String(route.method), url, operation, config: (route.config ?? {}) as AuthRoute['config'] };
+      if (auth.appliesTo && !auth.appliesTo(described)) return;
+      const hook = authHook(auth, runtime, vendor.id, described);
+      if (auth.stage === 'request') route.onRequest = [hook, ...hookList(route.onRequest)];
+      else route.preValidation = [hook, ...hookList(route.preValidation)];
+    };
 
     // Callback-style hooks: no promise per hook per request. A throw inside one reaches the error handler as before.
     app.addHook('onRequest', (request, _reply, done) => {
       // Namespace (created and seeded on first use).
       const namespace = request.raw.emulatorNamespace ?? headerValue(request, NAMESPACE_HEADER) ?? DEFAULT_NAMESPACE;
-      request.emulator = { vendor: vendor.id, namespace };
+      request.emulator = { vendor: vendor.id, namespace, now: runtime.clock.now() };
       if (vendor.operationOf) {
         const named = vendor.operationOf(request);
         if (named !== undefined) request.emulator.operation = named;
@@ -148,6 +193,11 @@ export function vendorPlugin(vendor: VendorDefinition, runtime: Runtime, mount: 
     });
 
     app.setNotFoundHandler(async (request, reply) => {
+      // A vendor whose gateway checks credentials before routing answers an unknown path 401 without them.
+      if (auth?.unrouted) {
+        const route: AuthRoute = { method: request.method, url: vendorPath(request, mount), operation: '', config: {} };
+        runAuth(auth, runtime, vendor.id, route, auth.rateLimited?.(route) ?? true, request, reply);
+      }
       return send(reply, errors.fromProblem(problem('route_not_found', 404, `No route matches '${vendorPath(request, mount)}' for ${request.method}`, request, mount)));
     });
 

@@ -13,7 +13,8 @@ export const s3Mount = (vendorId: string) => `/s3/${vendorId}`;
 export function s3Definition(vendor: VendorDefinition, vendors: readonly VendorDefinition[], mount: string): VendorDefinition {
   const all = vendors.flatMap((v) => (v.s3 ? [{ id: v.id, part: v.s3 }] : []));
   return {
-    ...vendor, mount, title: `${vendor.title}: S3 data plane`, errors: s3ErrorModel, routes: s3Routes({ vendor, part: vendor.s3!, all, mount }),
+    // No management auth: the plane verifies SigV4 in its routes.
+    ...vendor, mount, title: `${vendor.title}: S3 data plane`, errors: s3ErrorModel, auth: undefined, routes: s3Routes({ vendor, part: vendor.s3!, all, mount }),
     // `s3:<Operation>` for faults, the journal and the log; a URL that cannot be decoded is the route's problem.
     operationOf: (request) => {
       try {

@@ -69,7 +69,7 @@ const TITLES: Record<number, string> = {
 };
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-export const BASIC_REALM = 'Basic realm="IBM COS Credentials API"';
+const BASIC_REALM = 'Basic realm="IBM COS Credentials API"';
 
 function where(path: Array<string | number>): string {
   // `body.credential.type` → `credential.type` (Keystone names the field, not the request part).

@@ -1,11 +1,11 @@
-import { secretDigest } from '../../core/secrets.js';
 import type { VendorDefinition } from '../../core/vendor.js';
+import { ibmAuth } from './auth.js';
 import { ibmErrors } from './errors.js';
 import { ibmRoutes } from './routes.js';
 import { ibmS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { ibmFixture, type IbmFixture } from './schemas.js';
-import { ibmStore } from './store.js';
+import { ibmSeed } from './seed.js';
 import { ibmTimeline } from './timeline.js';
 
 /**
@@ -27,43 +27,8 @@ export const ibm: VendorDefinition<IbmFixture> = {
     ...s3Tables('ibm', true),
   ],
   transitions: [],
-  fixture: {
-    schema: ibmFixture,
-    seed(ctx, namespace, data) {
-      const store = ibmStore(ctx.db);
-      const now = ctx.clock.now();
-      for (const m of data.managers) {
-        store.insertManager(namespace, {
-          username: m.username,
-          passwordHash: secretDigest(m.password),
-          keyManagement: m.permissions.includes('key_management'),
-          keyListing: m.permissions.includes('key_listing'),
-          storageAccounts: m.storage_accounts,
-          rateLimit: m.rate_limit,
-        });
-      }
-      // A storage account that exists is replaced with what it holds; managers and users are updated in place.
-      for (const a of data.storage_accounts) store.deleteStorageAccount(namespace, a.id);
-      for (const a of data.storage_accounts) store.insertStorageAccount(namespace, { id: a.id, name: a.name, ownerUserId: a.owner ?? null });
-      for (const u of data.users) {
-        store.insertUser(namespace, u.id, u.name);
-        for (const projectId of u.storage_accounts) store.insertMembership(namespace, projectId, u.id);
-      }
-      for (const c of data.credentials) {
-        store.insertCredential(namespace, {
-          access: c.access,
-          secret: c.secret,
-          status: c.status,
-          projectId: c.project_id,
-          userId: c.user_id,
-          subjectIbmId: c.subject_ibm_id ?? null,
-          createdAt: now,
-          updatedAt: now,
-        });
-      }
-      return { managers: data.managers.length, storage_accounts: data.storage_accounts.length, users: data.users.length, credentials: data.credentials.length };
-    },
-  },
+  auth: ibmAuth,
+  fixture: { schema: ibmFixture, seed: ibmSeed },
   errors: ibmErrors,
   timeline: ibmTimeline,
   openapi: {

@@ -11,8 +11,8 @@ const REGION = 'us-standard';
  * the credential's storage account (`project_id`) and live in the plane's own tables.
  */
 export const ibmS3: VendorS3 = {
-  key(ctx, ns, accessKeyId) {
-    const c = ibmStore(ctx.db).credential(ns, accessKeyId);
+  key(ctx, namespace, accessKeyId) {
+    const c = ibmStore(ctx.db).credentialById(namespace, accessKeyId);
     if (!c) return undefined;
     const base = { secret: c.secret, owner: { id: c.projectId, displayName: c.projectId }, region: REGION };
     if (c.status === 'Inactive') return { ...base, refusal: { code: 'AccessDenied', message: 'The access key is Inactive.' }, may: () => false };

@@ -6,19 +6,19 @@ import { z } from 'zod';
  * examples: user_id, blob, project_id, type, [subject_ibm_id], id.
  */
 
-export const STATUSES = ['Active', 'Inactive'] as const;
+const STATUSES = ['Active', 'Inactive'] as const;
 export type CredentialStatus = (typeof STATUSES)[number];
 
 /** Access keys are path segments (`/credentials/{id}`): printable, no `/`, `?`, `#`, `%` or spaces. */
-export const ACCESS_KEY_PATTERN = /^[A-Za-z0-9+=,.@_~-]{1,128}$/;
+const ACCESS_KEY_PATTERN = /^[A-Za-z0-9+=,.@_~-]{1,128}$/;
 /** Secrets: 1–256 printable ASCII characters. */
-export const SECRET_PATTERN = /^[\x21-\x7e]{1,256}$/;
+const SECRET_PATTERN = /^[\x21-\x7e]{1,256}$/;
 
 const accessKey = z.string().regex(ACCESS_KEY_PATTERN, 'must be 1–128 characters of A-Z a-z 0-9 + = , . @ _ ~ -');
 const secretKey = z.string().regex(SECRET_PATTERN, 'must be 1–256 printable ASCII characters without spaces');
 const id = z.string().min(1).max(255);
 
-export const blobSchema = z
+const blobSchema = z
   .object({
     access: accessKey,
     secret: secretKey,
@@ -27,7 +27,7 @@ export const blobSchema = z
   .meta({ description: 'The credential itself: access key, secret key and status (Active or Inactive).' });
 
 /** The credential object every response carries (IBM returns the secret on show and list too). */
-export const credentialSchema = z.object({
+const credentialSchema = z.object({
   user_id: z.string(),
   blob: blobSchema,
   project_id: z.string().meta({ description: 'The storage account ID' }),
@@ -84,6 +84,7 @@ export const listQuery = z.object({
   project_id: id.optional().meta({ description: 'Only the keys of this storage account' }),
   user_id: id.optional().meta({ description: 'Then only the keys of this user' }),
 });
+export type ListQuery = z.output<typeof listQuery>;
 
 export const idParams = z.object({ id: z.string().meta({ description: 'The access key' }) });
 
@@ -110,7 +111,7 @@ const fixtureCredential = z
   })
   .strict();
 
-export const PERMISSIONS = ['key_management', 'key_listing'] as const;
+const PERMISSIONS = ['key_management', 'key_listing'] as const;
 
 export const ibmFixture = z
   .object({

@@ -1,8 +1,9 @@
 import type { Database } from 'better-sqlite3';
+import { sql } from '../../core/sql.js';
 import { perDatabase } from '../../core/vendor.js';
 import type { CredentialStatus } from './schemas.js';
 
-/** Every SQL statement of the ibm vendor, prepared once per database. Every query filters on namespace. */
+/** Every SQL statement of the ibm vendor, prepared once per database. Every statement filters on the namespace. */
 
 export interface ManagerRow {
   username: string;
@@ -32,133 +33,210 @@ export interface CredentialRow {
   updatedAt: number;
 }
 
-interface RawManager {
-  username: string;
-  password_hash: string;
-  key_management: number;
-  key_listing: number;
-  storage_accounts: string;
-  rate_limit: number;
-}
-
-interface RawCredential {
+/** The newest credentials, without their secrets (the dashboard's timeline). */
+export interface RecentCredential {
   access: string;
-  secret: string;
   status: CredentialStatus;
-  project_id: string;
-  user_id: string;
-  subject_ibm_id: string | null;
-  created_at: number;
-  updated_at: number;
+  userId: string;
 }
 
-const toManager = (r: RawManager): ManagerRow => ({
-  username: r.username,
-  passwordHash: r.password_hash,
-  keyManagement: r.key_management === 1,
-  keyListing: r.key_listing === 1,
-  storageAccounts: r.storage_accounts === '*' ? '*' : (JSON.parse(r.storage_accounts) as string[]),
-  rateLimit: r.rate_limit,
-});
+/** What a list is narrowed to in SQL: one user's keys, one account's, the accounts a manager may see, or all. */
+export type CredentialScope =
+  | { userId: string; projectId?: string | undefined }
+  | { projectId: string }
+  | { projectIds: readonly string[] }
+  | 'all';
 
-const toCredential = (r: RawCredential): CredentialRow => ({
-  access: r.access,
-  secret: r.secret,
-  status: r.status,
-  projectId: r.project_id,
-  userId: r.user_id,
-  subjectIbmId: r.subject_ibm_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+type Namespace = { namespace: string };
+
+const MANAGER_COLUMNS = 'username, password_hash, key_management, key_listing, storage_accounts, rate_limit';
+type ManagerTuple = [username: string, passwordHash: string, keyManagement: number, keyListing: number, storageAccounts: string, rateLimit: number];
+/** 0/1 → booleans, the JSON list (or `*`) of storage accounts → its ids. */
+const toManager = ([username, passwordHash, keyManagement, keyListing, storageAccounts, rateLimit]: ManagerTuple): ManagerRow => ({
+  username,
+  passwordHash,
+  keyManagement: keyManagement === 1,
+  keyListing: keyListing === 1,
+  storageAccounts: storageAccounts === '*' ? '*' : (JSON.parse(storageAccounts) as string[]),
+  rateLimit,
 });
 
 const CREDENTIAL_COLUMNS = 'access, secret, status, project_id, user_id, subject_ibm_id, created_at, updated_at';
+type CredentialTuple = [access: string, secret: string, status: CredentialStatus, projectId: string, userId: string, subjectIbmId: string | null, createdAt: number, updatedAt: number];
+const toCredential = ([access, secret, status, projectId, userId, subjectIbmId, createdAt, updatedAt]: CredentialTuple): CredentialRow => ({
+  access,
+  secret,
+  status,
+  projectId,
+  userId,
+  subjectIbmId,
+  createdAt,
+  updatedAt,
+});
+const credentialParams = (namespace: string, c: CredentialRow) => ({
+  namespace,
+  access: c.access,
+  secret: c.secret,
+  status: c.status,
+  projectId: c.projectId,
+  userId: c.userId,
+  subjectIbmId: c.subjectIbmId,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});
+type CredentialParams = ReturnType<typeof credentialParams>;
+const CREDENTIAL_VALUES = '@namespace, @access, @secret, @status, @projectId, @userId, @subjectIbmId, @createdAt, @updatedAt';
 
 export const ibmStore = perDatabase((db: Database) => {
+  const q = sql(db);
   const s = {
-    insertManager: db.prepare<[string, string, string, number, number, string, number]>(
-      `INSERT INTO ibm_managers (namespace, username, password_hash, key_management, key_listing, storage_accounts, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?)
+    managerUpsert: q.statement<Namespace & { username: string; passwordHash: string; keyManagement: number; keyListing: number; storageAccounts: string; rateLimit: number }>(
+      `INSERT INTO ibm_managers (namespace, ${MANAGER_COLUMNS}) VALUES (@namespace, @username, @passwordHash, @keyManagement, @keyListing, @storageAccounts, @rateLimit)
        ON CONFLICT (namespace, username) DO UPDATE SET password_hash = excluded.password_hash, key_management = excluded.key_management,
        key_listing = excluded.key_listing, storage_accounts = excluded.storage_accounts, rate_limit = excluded.rate_limit`,
     ),
-    manager: db.prepare<[string, string], RawManager>('SELECT * FROM ibm_managers WHERE namespace = ? AND username = ?'),
-    insertAccount: db.prepare<[string, string, string, string | null]>('INSERT INTO ibm_storage_accounts (namespace, id, name, owner_user_id) VALUES (?, ?, ?, ?)'),
-    account: db.prepare<[string, string], { id: string; name: string; owner_user_id: string | null }>('SELECT id, name, owner_user_id FROM ibm_storage_accounts WHERE namespace = ? AND id = ?'),
-    insertUser: db.prepare<[string, string, string]>('INSERT INTO ibm_users (namespace, id, name) VALUES (?, ?, ?) ON CONFLICT (namespace, id) DO UPDATE SET name = excluded.name'),
-    userExists: db.prepare<[string, string], { id: string }>('SELECT id FROM ibm_users WHERE namespace = ? AND id = ?'),
-    insertMembership: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO ibm_memberships (namespace, project_id, user_id) VALUES (?, ?, ?)'),
-    /** A storage account and what it holds: its credentials and memberships (users stay: they may belong to other accounts). */
-    deleteAccount: ['ibm_credentials', 'ibm_memberships'].map((t) => db.prepare<[string, string]>(`DELETE FROM ${t} WHERE namespace = ? AND project_id = ?`))
-      .concat(db.prepare<[string, string]>('DELETE FROM ibm_storage_accounts WHERE namespace = ? AND id = ?')),
-    membership: db.prepare<[string, string, string], { user_id: string }>('SELECT user_id FROM ibm_memberships WHERE namespace = ? AND project_id = ? AND user_id = ?'),
-    insertCredential: db.prepare<[string, string, string, string, string, string, string | null, number, number]>(
-      `INSERT INTO ibm_credentials (namespace, ${CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    managerByName: q.mapped<Namespace & { username: string }, ManagerTuple, ManagerRow>(
+      `SELECT ${MANAGER_COLUMNS} FROM ibm_managers WHERE namespace = @namespace AND username = @username`,
+      toManager,
     ),
-    credential: db.prepare<[string, string], RawCredential>(`SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = ? AND access = ?`),
-    credentials: db.prepare<[string], RawCredential>(`SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = ? ORDER BY rowid`),
-    recentCredentials: db.prepare<[string, number], Pick<RawCredential, 'access' | 'status' | 'user_id'>>('SELECT access, status, user_id FROM ibm_credentials WHERE namespace = ? ORDER BY rowid DESC LIMIT ?'),
-    countForUser: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM ibm_credentials WHERE namespace = ? AND user_id = ?'),
-    updateCredential: db.prepare<[string, string, number, string, string]>('UPDATE ibm_credentials SET secret = ?, status = ?, updated_at = ? WHERE namespace = ? AND access = ?'),
-    deleteCredential: db.prepare<[string, string]>('DELETE FROM ibm_credentials WHERE namespace = ? AND access = ?'),
+    storageAccountInsert: q.statement<Namespace & { id: string; name: string; ownerUserId: string | null }>(
+      'INSERT INTO ibm_storage_accounts (namespace, id, name, owner_user_id) VALUES (@namespace, @id, @name, @ownerUserId)',
+    ),
+    storageAccountById: q.mapped<Namespace & { id: string }, [id: string, name: string, ownerUserId: string | null], StorageAccountRow>(
+      'SELECT id, name, owner_user_id FROM ibm_storage_accounts WHERE namespace = @namespace AND id = @id',
+      ([id, name, ownerUserId]) => ({ id, name, ownerUserId }),
+    ),
+    /** A storage account and what it holds: its credentials and memberships (users stay: they may belong to other accounts). */
+    storageAccountDelete: [
+      q.statement<Namespace & { id: string }>('DELETE FROM ibm_credentials WHERE namespace = @namespace AND project_id = @id'),
+      q.statement<Namespace & { id: string }>('DELETE FROM ibm_memberships WHERE namespace = @namespace AND project_id = @id'),
+      q.statement<Namespace & { id: string }>('DELETE FROM ibm_storage_accounts WHERE namespace = @namespace AND id = @id'),
+    ],
+    userUpsert: q.statement<Namespace & { id: string; name: string }>(
+      'INSERT INTO ibm_users (namespace, id, name) VALUES (@namespace, @id, @name) ON CONFLICT (namespace, id) DO UPDATE SET name = excluded.name',
+    ),
+    userExists: q.mapped<Namespace & { id: string }, [one: number], true>('SELECT 1 FROM ibm_users WHERE namespace = @namespace AND id = @id', () => true),
+    /** Whether the user exists and whether it is a member of the storage account, in one read. */
+    userMembership: q.mapped<Namespace & { userId: string; projectId: string }, [exists: number, member: number], { exists: boolean; member: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ibm_users WHERE namespace = @namespace AND id = @userId),
+              EXISTS (SELECT 1 FROM ibm_memberships WHERE namespace = @namespace AND project_id = @projectId AND user_id = @userId)`,
+      ([exists, member]) => ({ exists: exists === 1, member: member === 1 }),
+    ),
+    membershipInsert: q.statement<Namespace & { projectId: string; userId: string }>(
+      'INSERT OR IGNORE INTO ibm_memberships (namespace, project_id, user_id) VALUES (@namespace, @projectId, @userId)',
+    ),
+    credentialInsert: q.statement<CredentialParams>(`INSERT INTO ibm_credentials (namespace, ${CREDENTIAL_COLUMNS}) VALUES (${CREDENTIAL_VALUES})`),
+    /** A new key unless its access key is taken (0 changes then): a generated key that collides is drawn again. */
+    credentialInsertUnlessTaken: q.statement<CredentialParams>(
+      `INSERT INTO ibm_credentials (namespace, ${CREDENTIAL_COLUMNS}) VALUES (${CREDENTIAL_VALUES}) ON CONFLICT (namespace, access) DO NOTHING`,
+    ),
+    credentialCountByUser: q.mapped<Namespace & { userId: string }, [n: number], number>(
+      'SELECT count(*) FROM ibm_credentials WHERE namespace = @namespace AND user_id = @userId',
+      ([n]) => n,
+    ),
+    credentialById: q.mapped<Namespace & { access: string }, CredentialTuple, CredentialRow>(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace AND access = @access`,
+      toCredential,
+    ),
+    // Lists, in creation order (rowid), each through an index on what it is narrowed to.
+    credentialsByNamespace: q.mapped<Namespace, CredentialTuple, CredentialRow>(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace ORDER BY rowid`,
+      toCredential,
+    ),
+    credentialsByProject: q.mapped<Namespace & { projectId: string }, CredentialTuple, CredentialRow>(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace AND project_id = @projectId ORDER BY rowid`,
+      toCredential,
+    ),
+    credentialsByProjects: q.mapped<Namespace & { projectIds: string }, CredentialTuple, CredentialRow>(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace AND project_id IN (SELECT value FROM json_each(@projectIds)) ORDER BY rowid`,
+      toCredential,
+    ),
+    credentialsByUser: q.mapped<Namespace & { userId: string; projectId: string | null }, CredentialTuple, CredentialRow>(
+      `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace AND user_id = @userId AND (@projectId IS NULL OR project_id = @projectId) ORDER BY rowid`,
+      toCredential,
+    ),
+    credentialsRecent: q.mapped<Namespace & { limit: number }, [access: string, status: CredentialStatus, userId: string], RecentCredential>(
+      'SELECT access, status, user_id FROM ibm_credentials WHERE namespace = @namespace ORDER BY rowid DESC LIMIT @limit',
+      ([access, status, userId]) => ({ access, status, userId }),
+    ),
+    credentialUpdate: q.statement<Namespace & { access: string; secret: string; status: CredentialStatus; updatedAt: number }>(
+      'UPDATE ibm_credentials SET secret = @secret, status = @status, updated_at = @updatedAt WHERE namespace = @namespace AND access = @access',
+    ),
+    credentialDelete: q.statement<Namespace & { access: string }>('DELETE FROM ibm_credentials WHERE namespace = @namespace AND access = @access'),
   };
 
   return {
-    insertManager(ns: string, m: Omit<ManagerRow, never>): void {
-      s.insertManager.run(ns, m.username, m.passwordHash, m.keyManagement ? 1 : 0, m.keyListing ? 1 : 0, m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts), m.rateLimit);
+    managerUpsert(namespace: string, m: ManagerRow): void {
+      s.managerUpsert.run({
+        namespace,
+        username: m.username,
+        passwordHash: m.passwordHash,
+        keyManagement: m.keyManagement ? 1 : 0,
+        keyListing: m.keyListing ? 1 : 0,
+        storageAccounts: m.storageAccounts === '*' ? '*' : JSON.stringify(m.storageAccounts),
+        rateLimit: m.rateLimit,
+      });
     },
-    manager(ns: string, username: string): ManagerRow | undefined {
-      const row = s.manager.get(ns, username);
-      return row && toManager(row);
+    managerByName(namespace: string, username: string): ManagerRow | undefined {
+      return s.managerByName.get({ namespace, username });
     },
-    /** Removes a storage account with its credentials and memberships (a fixture re-load replaces it). */
-    deleteStorageAccount(ns: string, id: string): void {
-      for (const stmt of s.deleteAccount) stmt.run(ns, id);
+    /** Removes a storage account with its credentials and memberships, all or nothing (a fixture re-load replaces it). */
+    storageAccountDelete(namespace: string, id: string): void {
+      q.transaction(() => {
+        for (const statement of s.storageAccountDelete) statement.run({ namespace, id });
+      });
     },
-    insertStorageAccount(ns: string, a: StorageAccountRow): void {
-      s.insertAccount.run(ns, a.id, a.name, a.ownerUserId);
+    storageAccountInsert(namespace: string, a: StorageAccountRow): void {
+      s.storageAccountInsert.run({ namespace, ...a });
     },
-    storageAccount(ns: string, id: string): StorageAccountRow | undefined {
-      const row = s.account.get(ns, id);
-      return row && { id: row.id, name: row.name, ownerUserId: row.owner_user_id };
+    storageAccountById(namespace: string, id: string): StorageAccountRow | undefined {
+      return s.storageAccountById.get({ namespace, id });
     },
-    insertUser(ns: string, id: string, name: string): void {
-      s.insertUser.run(ns, id, name);
+    userUpsert(namespace: string, id: string, name: string): void {
+      s.userUpsert.run({ namespace, id, name });
     },
-    userExists(ns: string, id: string): boolean {
-      return s.userExists.get(ns, id) !== undefined;
+    userExists(namespace: string, id: string): boolean {
+      return s.userExists.get({ namespace, id }) === true;
     },
-    insertMembership(ns: string, projectId: string, userId: string): void {
-      s.insertMembership.run(ns, projectId, userId);
+    userMembership(namespace: string, userId: string, projectId: string): { exists: boolean; member: boolean } {
+      return s.userMembership.get({ namespace, userId, projectId })!;
     },
-    isMember(ns: string, projectId: string, userId: string): boolean {
-      return s.membership.get(ns, projectId, userId) !== undefined;
+    membershipInsert(namespace: string, projectId: string, userId: string): void {
+      s.membershipInsert.run({ namespace, projectId, userId });
     },
-    insertCredential(ns: string, c: CredentialRow): void {
-      s.insertCredential.run(ns, c.access, c.secret, c.status, c.projectId, c.userId, c.subjectIbmId, c.createdAt, c.updatedAt);
+    credentialInsert(namespace: string, c: CredentialRow): void {
+      s.credentialInsert.run(credentialParams(namespace, c));
     },
-    credential(ns: string, access: string): CredentialRow | undefined {
-      const row = s.credential.get(ns, access);
-      return row && toCredential(row);
+    /** Inserts `c` unless its access key is taken: whether it did. */
+    credentialInsertUnlessTaken(namespace: string, c: CredentialRow): boolean {
+      return s.credentialInsertUnlessTaken.run(credentialParams(namespace, c)).changes > 0;
     },
-    /** In creation order. */
-    credentials(ns: string): CredentialRow[] {
-      return s.credentials.all(ns).map(toCredential);
+    credentialCountByUser(namespace: string, userId: string): number {
+      return s.credentialCountByUser.get({ namespace, userId })!;
+    },
+    credentialById(namespace: string, access: string): CredentialRow | undefined {
+      return s.credentialById.get({ namespace, access });
+    },
+    /** In creation order, narrowed in SQL to `scope`. */
+    credentialsIn(namespace: string, scope: CredentialScope): CredentialRow[] {
+      if (scope === 'all') return s.credentialsByNamespace.all({ namespace });
+      if ('userId' in scope) return s.credentialsByUser.all({ namespace, userId: scope.userId, projectId: scope.projectId ?? null });
+      if ('projectId' in scope) return s.credentialsByProject.all({ namespace, projectId: scope.projectId });
+      return s.credentialsByProjects.all({ namespace, projectIds: JSON.stringify(scope.projectIds) });
     },
     /** The newest `limit` credentials, without their secrets (the dashboard's timeline). */
-    recentCredentials(ns: string, limit: number): Array<{ access: string; status: CredentialStatus; userId: string }> {
-      return s.recentCredentials.all(ns, limit).map((r) => ({ access: r.access, status: r.status, userId: r.user_id }));
+    credentialsRecent(namespace: string, limit: number): RecentCredential[] {
+      return s.credentialsRecent.all({ namespace, limit });
     },
-    countForUser(ns: string, userId: string): number {
-      return s.countForUser.get(ns, userId)!.n;
+    credentialUpdate(namespace: string, access: string, secret: string, status: CredentialStatus, updatedAt: number): void {
+      s.credentialUpdate.run({ namespace, access, secret, status, updatedAt });
     },
-    updateCredential(ns: string, access: string, secret: string, status: CredentialStatus, now: number): void {
-      s.updateCredential.run(secret, status, now, ns, access);
+    credentialDelete(namespace: string, access: string): void {
+      s.credentialDelete.run({ namespace, access });
     },
-    deleteCredential(ns: string, access: string): boolean {
-      return s.deleteCredential.run(ns, access).changes > 0;
-    },
+    /** One transaction (a nested call is a savepoint): all of `fn`'s writes or none. */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+      return q.transaction(fn);
     },
   };
 });

@@ -1,5 +1,6 @@
 import { secretDigest } from '../../core/secrets.js';
 import type { VendorDefinition } from '../../core/vendor.js';
+import { ionosAuth } from './auth.js';
 import { errorModel } from './errors.js';
 import { canonicalUserIdFor, ionosIds } from './ids.js';
 import { ionosRoutes } from './routes.js';
@@ -38,6 +39,7 @@ export const ionos: VendorDefinition<FixtureSection> = {
     { name: TRANSITION_PROVISIONING, description: 'an access key goes PROVISIONING → AVAILABLE (or FAILED) after create, ensure and renew', default: { kind: 'delay', ms: 2000 } },
     { name: TRANSITION_DESTROYING, description: 'a deleted access key goes DESTROYING → gone (404)', default: { kind: 'delay', ms: 2000 } },
   ],
+  auth: ionosAuth,
   fixture: {
     schema: fixtureSection,
     seed(ctx, ns, data) {

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { sameSecret, secretDigest } from '../../core/secrets.js';
 import type { VendorContext } from '../../core/vendor.js';
-import { catalogue } from './errors.js';
 import { ionosIds } from './ids.js';
 import {
   accessKeyCreate,
@@ -22,6 +20,7 @@ import {
 import { IonosService, type Caller } from './service.js';
 import { ionosStore } from './store.js';
 import { publicBase } from '../../http/public-url.js';
+import { principalOf } from '../../http/request-context.js';
 
 const TAGS = ['ionos'];
 
@@ -30,30 +29,10 @@ function errors(...statuses: number[]): Record<number, typeof errorBody> {
   return Object.fromEntries(statuses.map((s) => [s, errorBody]));
 }
 
-/** Operations that the vendor SDK does not list 429 for: not rate limited. */
-const NOT_RATE_LIMITED = new Set(['accesskeysRenew']);
-
-function parseAuthorization(header: string | undefined): { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string } | undefined {
-  if (!header) return undefined;
-  const space = header.indexOf(' ');
-  if (space === -1) return undefined;
-  const scheme = header.slice(0, space).toLowerCase();
-  const value = header.slice(space + 1).trim();
-  if (scheme === 'bearer' && value) return { kind: 'bearer', token: value };
-  if (scheme === 'basic' && value) {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0) return undefined;
-    return { kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-  }
-  return undefined;
-}
-
 export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
   const store = ionosStore(ctx.db);
   const service = new IonosService({ store, clock: ctx.clock, ids: ionosIds(ctx.ids), transitions: ctx.transitions, keyLimit: ctx.config.ionosKeyLimit });
-  const callers = new WeakMap<FastifyRequest, Caller>();
-  const caller = (request: FastifyRequest): Caller => callers.get(request)!;
+  const caller = (request: FastifyRequest): Caller => principalOf<Caller>(request);
   /** The API root as this request reached it, for absolute `_links`. */
   const apiRoot = (request: FastifyRequest): string => {
     const base = publicBase(request, app.prefix);
@@ -62,27 +41,6 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
 
   // Request bodies are JSON only: anything else is a 415 in the IONOS envelope.
   app.removeContentTypeParser('text/plain');
-
-  // Auth (Bearer token, or the SDK's HTTP Basic fallback), then the rate limit, then the privilege.
-  app.addHook('onRequest', async (request) => {
-    const ns = request.emulator.namespace;
-    const auth = parseAuthorization(request.headers.authorization);
-    // A bearer token is found by its digest, a basic credential by its username; then the secret's digest is compared in constant time.
-    const credential = auth?.kind === 'bearer' ? store.bearer(ns, secretDigest(auth.token)) : auth?.kind === 'basic' ? store.basic(ns, auth.username) : undefined;
-    const given = auth?.kind === 'bearer' ? auth.token : auth?.kind === 'basic' ? auth.password : '';
-    if (!credential || !sameSecret(secretDigest(given), credential.secret_hash)) throw catalogue.error('paas-auth-1');
-    const user = store.user(ns, credential.user_id);
-    if (!user) throw catalogue.error('paas-auth-1');
-    request.emulator.credential = credential.id;
-    callers.set(request, { credential, user });
-
-    const operation = request.routeOptions.schema?.operationId;
-    if (operation === undefined || !NOT_RATE_LIMITED.has(operation)) {
-      const decision = ctx.rateLimiter.consume({ namespace: ns, vendor: 'ionos', credential: credential.id, limit: credential.rate_limit, now: ctx.clock.now() });
-      if (!decision.allowed) throw catalogue.error('paas-ratelimit-1', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
-    }
-    if (credential.object_storage_access !== 1) throw catalogue.error('paas-auth-2');
-  });
 
   app.get(
     '/accesskeys',
