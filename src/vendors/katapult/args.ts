@@ -57,7 +57,7 @@ export function parseRackQuery(raw: string): Args {
 }
 
 /** `over` merged into a copy of `base`, hashes key by key; iterative, so no input depth reaches the stack. */
-export function deepMerge(base: Args, over: Args): Args {
+function deepMerge(base: Args, over: Args): Args {
   const out: Args = { ...base };
   const work: Array<[Args, Args]> = [[out, over]];
   while (work.length > 0) {

@@ -46,7 +46,7 @@ export const catalogue = new ErrorCatalogue(
   { 400: 'invalid_argument', 403: 'permission_denied', 404: 'object_not_found', 406: 'task_queueing_error', 422: 'validation_error', 429: 'rate_limit_reached', 500: 'unhandled_exception', 503: 'service_unavailable', 504: 'network_error' },
 );
 
-export type KatapultErrorCode = ReturnType<typeof catalogue.codes>[number];
+type KatapultErrorCode = ReturnType<typeof catalogue.codes>[number];
 
 /** The `detail` a forced error (x-emulator-fault) carries, in the shape the vendor documents for it. */
 const DEFAULT_DETAIL: Partial<Record<KatapultErrorCode, () => unknown>> = {
@@ -66,7 +66,7 @@ export function katapultError(code: KatapultErrorCode, detail?: unknown, descrip
   return catalogue.error(code, { detail: detail ?? DEFAULT_DETAIL[code]?.() ?? {}, message: description });
 }
 
-export type ArgumentIssue = 'invalid_scalar' | 'parse_error' | 'validation_error' | 'invalid_enum_value' | 'missing_lookup_value' | 'ambiguous_lookup_values';
+type ArgumentIssue = 'invalid_scalar' | 'parse_error' | 'validation_error' | 'invalid_enum_value' | 'missing_lookup_value' | 'ambiguous_lookup_values';
 
 /** Apia's 400 invalid_argument: `The '<a.b>' argument is invalid`. */
 export function invalidArgument(path: string[], issue: ArgumentIssue, issueDescription: string, errors: string[] = []): VendorError {
@@ -116,7 +116,7 @@ function fromProblem(problem: Problem): VendorError {
   }
 }
 
-export const ERROR_HEADERS = { 'x-api-schema': 'json-error', 'cache-control': 'no-cache', 'content-type': 'application/json' } as const;
+const ERROR_HEADERS = { 'x-api-schema': 'json-error', 'cache-control': 'no-cache', 'content-type': 'application/json' } as const;
 
 /** The error codes each operation documents (vendor notes §1.2), besides the auth errors every one has. */
 const ORG: KatapultErrorCode[] = ['organization_suspended', 'organization_not_activated', 'organization_not_found'];
@@ -152,7 +152,7 @@ function codeForStatus(status: number, operation: string | undefined): KatapultE
   return documented.find((code) => catalogue.entry(code).status === status);
 }
 
-export const errorModel: VendorErrorModel = {
+export const katapultErrors: VendorErrorModel = {
   faultCodes: () => catalogue.codes(),
   fromFault(value, operation) {
     const trimmed = value.trim();

@@ -18,6 +18,6 @@ export function katapultIds(ids: IdSource) {
 
 export type KatapultIds = ReturnType<typeof katapultIds>;
 
-export const SERVER_HOST_SUFFIX = 'katapultobjects.com';
+const SERVER_HOST_SUFFIX = 'katapultobjects.com';
 export const serverUrl = (region: string) => `${region}.${SERVER_HOST_SUFFIX}:443`;
 export const bucketPublicUrl = (name: string, region: string) => `https://${name}.${region}.${SERVER_HOST_SUFFIX}/`;

@@ -1,10 +1,12 @@
 import type { VendorDefinition } from '../../core/vendor.js';
-import { errorModel } from './errors.js';
-import { registerRoutes } from './routes.js';
+import { s3Tables } from '../../s3/store.js';
+import { katapultAuth } from './auth.js';
+import { katapultErrors } from './errors.js';
+import { katapultRoutes } from './routes.js';
 import { fixtureSchema, type KatapultFixture } from './schemas.js';
 import { katapultS3 } from './s3.js';
-import { s3Tables } from '../../s3/store.js';
-import { katapultService, TRANSITIONS } from './service.js';
+import { katapultSeed } from './seed.js';
+import { TRANSITIONS } from './service.js';
 import { katapultTimeline } from './timeline.js';
 
 /** Katapult Core API v1, object storage (vendor notes §1). */
@@ -36,14 +38,15 @@ export const katapult: VendorDefinition<KatapultFixture> = {
     schema: fixtureSchema,
     // Every document reaching a seed was parsed once already (parseFixtureDocument: fixture files,
     // RuntimeOptions.fixtures and POST /_emulator/fixtures), so the section is not parsed again.
-    seed: (ctx, namespace, data) => katapultService(ctx).seed(namespace, data),
+    seed: katapultSeed,
   },
-  errors: errorModel,
+  auth: katapultAuth,
+  errors: katapultErrors,
   timeline: katapultTimeline,
   openapi: {
     components: { securitySchemes: { Authenticator: { type: 'http', scheme: 'bearer', description: 'Katapult API token: Authorization: Bearer <token>' } } },
     security: [{ Authenticator: [] }],
   },
-  routes: (app, ctx) => registerRoutes(app, ctx),
+  routes: katapultRoutes,
   s3: katapultS3,
 };

@@ -3,7 +3,7 @@ import { perDatabase, type VendorContext } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { katapultService } from './service.js';
-import { katapultStore, type BucketRow, type S3ObjectRow } from './store.js';
+import { katapultStore, type Bucket, type S3ObjectRow } from './store.js';
 
 /**
  * Katapult's keys at work (DESIGN.md §6): `s3_access_key_id` / `s3_secret_access_key` from
@@ -15,7 +15,7 @@ import { katapultStore, type BucketRow, type S3ObjectRow } from './store.js';
 
 const ZERO_CHUNK = Buffer.alloc(64 * 1024);
 /** The largest fixture object served as zero bytes; a larger one lists, but GetObject refuses it. */
-export const MAX_FIXTURE_BYTES = 64 * 1024 * 1024;
+const MAX_FIXTURE_BYTES = 64 * 1024 * 1024;
 const zeroEtags = new Map<number, string>();
 
 /** A fixture object has a size and no bytes: it reads as that many zero bytes, and its ETag is theirs. */
@@ -34,21 +34,20 @@ const toMeta = (r: S3ObjectRow): S3ObjectMeta => ({
   key: r.path,
   size: r.size ?? 0,
   etag: r.etag ?? zeroEtag(r.size ?? 0),
-  contentType: r.content_type ?? 'binary/octet-stream',
-  lastModified: r.last_modified,
+  contentType: r.contentType ?? 'binary/octet-stream',
+  lastModified: r.lastModified,
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string>) : {},
 });
 
-const toBucket = (b: BucketRow): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.created_at, ownerId: b.account_id });
-const ids = (json: string) => JSON.parse(json) as string[];
+const toBucket = (b: Bucket): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.createdAt, ownerId: b.accountId });
 
 const world = perDatabase((db): S3World => {
   const store = katapultStore(db);
   return {
-    buckets: (ns, accountId) => store.bucketsOfAccount.all(ns, accountId).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
-    bucket: (ns, name) => {
-      const b = store.bucket.get(ns, name);
-      return b && toBucket(b);
+    buckets: (namespace, accountId) => store.bucketsByAccount.all({ namespace, account: accountId }).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    bucket: (namespace, name) => {
+      const found = store.bucketByName.get({ namespace, name });
+      return found && toBucket(found.bucket);
     },
     createBucket: () => {
       throw s3Error('AccessDenied', 'Katapult buckets are created with the Katapult API (POST /object_storage/buckets).');
@@ -56,43 +55,44 @@ const world = perDatabase((db): S3World => {
     deleteBucket: () => {
       throw s3Error('AccessDenied', 'Katapult buckets are deleted with the Katapult API (DELETE /object_storage/buckets/bucket).');
     },
-    objects: (ns, bucket, prefix, after, limit) => store.s3Objects.all(ns, bucket, after, prefix, prefix, limit).map(toMeta),
-    objectCount: (ns, bucket) => store.objectStats.get(ns, bucket)!.n,
-    head: (ns, bucket, key) => {
-      const r = store.s3Object.get(ns, bucket, key);
+    objects: (namespace, bucket, prefix, after, limit) => store.s3ObjectsAfter.all({ namespace, bucket, after, prefix, limit }).map(toMeta),
+    objectCount: (namespace, bucket) => store.objectStatsByBucket.get({ namespace, bucket })!.count,
+    head: (namespace, bucket, path) => {
+      const r = store.s3ObjectByPath.get({ namespace, bucket, path });
       return r && toMeta(r);
     },
-    body: (ns, bucket, key) => {
-      const r = store.s3ObjectBody.get(ns, bucket, key);
+    body: (namespace, bucket, path) => {
+      const r = store.s3BodyByPath.get({ namespace, bucket, path });
       if (!r) return undefined;
       if (r.body === null && (r.size ?? 0) > MAX_FIXTURE_BYTES) throw s3Error('NotImplemented', `This fixture object declares ${r.size} bytes and has none: only fixture objects up to ${MAX_FIXTURE_BYTES} bytes read as zeros.`);
       return r.body ?? Buffer.alloc(r.size ?? 0);
     },
-    put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, bucket, m.key, m.size, body, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
-    delete: (ns, bucket, key) => store.s3DeleteObject.run(ns, bucket, key).changes > 0,
-    usedBytes: (ns) => store.s3UsedBytes.get(ns)!.n,
+    put: (namespace, bucket, m, body) => store.s3ObjectPut(namespace, bucket, { path: m.key, size: m.size, body, etag: m.etag, contentType: m.contentType, lastModified: m.lastModified, metadata: JSON.stringify(m.metadata) }),
+    delete: (namespace, bucket, path) => store.s3ObjectDelete.run({ namespace, bucket, path }).changes > 0,
+    usedBytes: (namespace) => store.s3BytesUsed.get({ namespace })!,
   };
 });
 
-function key(ctx: VendorContext, ns: string, accessKeyId: string): S3Key | undefined {
-  const found = katapultService(ctx).s3Key(ns, accessKeyId);
+/** The S3 plane asks outside the vendor plugin, so with no request time of its own: the clock's, read once. */
+function key(ctx: VendorContext, namespace: string, accessKeyId: string): S3Key | undefined {
+  const found = katapultService(ctx).s3Key(namespace, accessKeyId, ctx.clock.now());
   if (!found) return undefined;
-  const { row, state, account } = found;
+  const { key: k, secret, state, account } = found;
   const store = katapultStore(ctx.db);
-  const base = { secret: row.s3_secret ?? null, owner: { id: row.account_id, displayName: row.name }, region: row.region };
-  if (!account || account.trash_id !== null) return { ...base, refusal: { code: 'InvalidAccessKeyId', message: 'The object storage account of this access key is in the trash.' }, may: () => false };
+  const base = { secret, owner: { id: k.accountId, displayName: k.name }, region: k.region };
+  if (!account || account.trashId !== null) return { ...base, refusal: { code: 'InvalidAccessKeyId', message: 'The object storage account of this access key is in the trash.' }, may: () => false };
   if (state !== 'configured') return { ...base, refusal: { code: 'InvalidAccessKeyId', message: 'The access key is pending: its credentials are not active yet.' }, may: () => false };
-  if (account.suspended === 1) return { ...base, refusal: { code: 'AccessDenied', message: 'The object storage account is suspended.' }, may: () => false };
+  if (account.suspended) return { ...base, refusal: { code: 'AccessDenied', message: 'The object storage account is suspended.' }, may: () => false };
 
-  const canWrite = (b: BucketRow) => row.all_objects_write === 1 || b.all_keys_write === 1 || ids(b.write_key_ids).includes(row.id);
+  const canWrite = (b: Bucket) => k.allObjectsWrite || b.allKeysWrite || b.writeKeyIds.includes(k.id);
   // Write permission implies read [I].
-  const canRead = (b: BucketRow) => row.all_objects_read === 1 || b.all_keys_read === 1 || ids(b.read_key_ids).includes(row.id) || canWrite(b);
+  const canRead = (b: Bucket) => k.allObjectsRead || b.allKeysRead || b.readKeyIds.includes(k.id) || canWrite(b);
   const may = (access: S3Access, bucket?: S3Bucket): boolean => {
     if (access === 'list-buckets') return true;
-    if (access === 'create-bucket' || access === 'delete-bucket' || !bucket || bucket.ownerId !== row.account_id) return false;
-    const b = store.bucket.get(ns, bucket.name);
+    if (access === 'create-bucket' || access === 'delete-bucket' || !bucket || bucket.ownerId !== k.accountId) return false;
+    const b = store.bucketByName.get({ namespace, name: bucket.name })?.bucket;
     if (!b) return false;
-    if (access === 'read-bucket' || access === 'list') return row.all_buckets_read === 1 || canRead(b);
+    if (access === 'read-bucket' || access === 'list') return k.allBucketsRead || canRead(b);
     return access === 'read' ? canRead(b) : canWrite(b); // write and delete
   };
   return { ...base, may };
@@ -102,10 +102,10 @@ export const katapultS3: VendorS3 = {
   key,
   world: (ctx) => world(ctx.db),
   /** Presigned URLs from POST …/presigned_url carry `X-Amz-Credential=katapult-presign/…` and a signature the emulator stored. */
-  issuedPresign(ctx, ns, query, method, bucket, objectKey) {
+  issuedPresign(ctx, namespace, query, method, bucket, objectKey) {
     if (!(query.get('X-Amz-Credential') ?? '').startsWith('katapult-presign/')) return undefined;
-    const status = katapultService(ctx).presignedStatus(ns, query.get('X-Amz-Signature') ?? '');
-    if (status.row === undefined || status.row.bucket_name !== bucket || status.row.path.replace(/^\/+/, '') !== objectKey || (method !== 'GET' && method !== 'HEAD')) {
+    const status = katapultService(ctx).presignedStatus(namespace, query.get('X-Amz-Signature') ?? '', ctx.clock.now());
+    if (status.url === undefined || status.url.bucketName !== bucket || status.url.path.replace(/^\/+/, '') !== objectKey || (method !== 'GET' && method !== 'HEAD')) {
       return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
     }
     if (status.state === 'revoked') return { ok: false, code: 'AccessDenied', message: 'Request has expired: the presigned URLs of this bucket were revoked' };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 /** Requests per minute of a token whose fixture sets none (the live API's X-RateLimit-Permitted). */
 export const DEFAULT_TOKEN_RATE_LIMIT = 1000;
 
-export const accessKeyState = z.enum(['pending', 'configured']);
+const accessKeyState = z.enum(['pending', 'configured']);
 
 export const objectStorageAccessKey = z.object({
   id: z.string(),
@@ -74,7 +74,7 @@ export const objectStorageAccount = z.object({
 });
 export type ObjectStorageAccount = z.output<typeof objectStorageAccount>;
 
-export const accessControlList = z.object({
+const accessControlList = z.object({
   public_read: z.boolean(),
   public_list: z.boolean(),
   all_keys_read: z.boolean(),
@@ -136,14 +136,14 @@ const accessKeyLookup = z.object({ id: z.string().optional() });
 const bucketLookup = z.object({ name: z.string().optional() });
 const trashObjectLookup = z.object({ id: z.string().optional(), object_id: z.string().optional() });
 
-export const accessKeyArguments = z.object({
+const accessKeyArguments = z.object({
   name: z.string().optional(),
   all_buckets_read: z.boolean().optional(),
   all_objects_read: z.boolean().optional(),
   all_objects_write: z.boolean().optional(),
 });
 
-export const bucketAclArguments = z.object({
+const bucketAclArguments = z.object({
   public_read: z.boolean().optional(),
   public_list: z.boolean().optional(),
   all_keys_read: z.boolean().optional(),
@@ -152,7 +152,7 @@ export const bucketAclArguments = z.object({
   write_key_ids: z.array(z.string()).optional(),
 });
 
-export const bucketArguments = z.object({
+const bucketArguments = z.object({
   name: z.string().optional(),
   label: z.string().optional(),
   serve_static_site: z.boolean().optional(),

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { sameSecret, secretDigest } from '../../core/secrets.js';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../core/clock.js';
+import { sameSecret } from '../../core/secrets.js';
+import type { Transitions } from '../../core/transitions.js';
 import type { VendorContext } from '../../core/vendor.js';
+import { keyPath, s3BaseUrl } from '../../s3/urls.js';
 import { argumentSet, booleanArg, integerArg, lookup, stringArg, stringArrayArg, type Args } from './args.js';
 import { katapultError } from './errors.js';
-import { keyPath, s3BaseUrl } from '../../s3/urls.js';
 import { bucketPublicUrl, katapultIds, serverUrl, type KatapultIds } from './ids.js';
-import type { DataCenter, KatapultFixture, ObjectStorageAccessKey, ObjectStorageAccount, ObjectStorageBucket, TrashObject } from './schemas.js';
-import { katapultStore, type AccessKeyRow, type AccountRow, type BucketRow, type KatapultStore, type OrganizationRow, type PresignedRow, type TokenRow, type TrashRow } from './store.js';
+import type { ObjectStorageAccessKey, ObjectStorageAccount, ObjectStorageBucket, TrashObject } from './schemas.js';
+import { katapultStore, type AccessKey, type AccessKeyView, type Account, type Bucket, type BucketProperties, type Cluster, type KatapultStore, type Organization, type PresignedUrl, type TrashEntry } from './store.js';
 
 /** Transition names and defaults (DESIGN.md §2). */
 export const TRANSITIONS = {
@@ -18,634 +21,533 @@ export const TRANSITIONS = {
 } as const;
 
 /** How long a trashed object is kept (the recording shows keep_until ≈ deletion + 48 h). */
-export const TRASH_KEEP_SECONDS = 48 * 3600;
-export const PRESIGNED_DEFAULT_EXPIRY = 3600;
-export const PRESIGNED_MAX_EXPIRY = 7 * 24 * 3600;
-export const DEFAULT_PER_PAGE = 30;
-export const MAX_PER_PAGE = 1000;
+const TRASH_KEEP_SECONDS = 48 * 3600;
+const PRESIGNED_DEFAULT_EXPIRY = 3600;
+const PRESIGNED_MAX_EXPIRY = 7 * 24 * 3600;
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 1000;
 
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** The S3 secret's hash, what verifies it (the secret itself is kept only because SigV4 needs it). */
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const seconds = (ms: number) => Math.floor(ms / 1000);
-const bool = (n: number) => n === 1;
-const int = (b: boolean) => (b ? 1 : 0);
-const json = (text: string): string[] => JSON.parse(text) as string[];
 
-export interface ApiToken { token: string; name: string; scopes: string[]; rateLimit: number }
+type KeyState = 'pending' | 'configured';
+type PresignedState = 'valid' | 'expired' | 'revoked' | 'unknown';
 
-function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+interface KatapultServiceDeps {
+  store: KatapultStore;
+  ids: KatapultIds;
+  transitions: Transitions;
+  /** Only for `presignedUrlStatus`, which runs outside a request; request paths take `now`. */
+  clock: Clock;
+  /** Read on use: `server_url` and presigned URLs point at the emulator's S3 plane when it is set. */
+  config: Pick<Config, 'publicUrl'>;
 }
 
-/** Is `ip` inside one of `networks` (IPv4 CIDR, or an exact address)? */
-export function ipAllowed(ip: string, networks: readonly string[]): boolean {
-  const address = ip.replace(/^::ffff:/, '');
-  return networks.some((network) => {
-    const [base, bitsText] = network.split('/');
-    if (bitsText === undefined) return base === address;
-    const a = ipv4ToInt(address);
-    const b = ipv4ToInt(base ?? '');
-    const bits = Number(bitsText);
-    if (a === undefined || b === undefined || bits > 32) return false;
-    if (bits === 0) return true;
-    const mask = (0xffffffff << (32 - bits)) >>> 0;
-    return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-  });
-}
-
-/** The Katapult behaviour, free of HTTP: every method takes a namespace and Apia arguments. */
+/**
+ * The Katapult behaviour, free of HTTP: every method takes the namespace, the Apia arguments and the
+ * request's one time `now`. A method that writes runs in one transaction.
+ */
 export class KatapultService {
   private readonly store: KatapultStore;
   private readonly ids: KatapultIds;
+  private readonly transitions: Transitions;
+  private readonly clock: Clock;
+  private readonly config: Pick<Config, 'publicUrl'>;
 
-  constructor(private readonly ctx: VendorContext) {
-    this.store = katapultStore(ctx.db);
-    this.ids = katapultIds(ctx.ids);
-  }
-
-  private now(): number {
-    return this.ctx.clock.now();
-  }
-
-  // ---------------------------------------------------------------- auth
-
-  /** Bearer token → the token, or missing_api_token / invalid_api_token / unauthorized_network_for_api_token. */
-  authenticate(ns: string, authorization: string | undefined, ip: string): ApiToken {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw katapultError('missing_api_token');
-    const given = match[1]!;
-    const digest = secretDigest(given);
-    const row: TokenRow | undefined = this.store.tokenByDigest.get(ns, digest);
-    if (!row || !sameSecret(digest, row.token_digest)) throw katapultError('invalid_api_token', { details: null });
-    if (row.expires_at !== null && row.expires_at <= this.now()) throw katapultError('invalid_api_token', { details: 'The API token has expired' });
-    const networks = row.allowed_networks ? (JSON.parse(row.allowed_networks) as string[]) : [];
-    if (networks.length > 0 && !ipAllowed(ip, networks)) throw katapultError('unauthorized_network_for_api_token', { ip_address: ip });
-    return { token: given, name: row.name, scopes: JSON.parse(row.scopes) as string[], rateLimit: row.rate_limit };
-  }
-
-  /** `object_storage` (manage) implies `object_storage:read`; the same for every `<x>` / `<x>:read` pair. */
-  checkScope(token: ApiToken, required: readonly string[]): void {
-    const granted = new Set(token.scopes);
-    for (const scope of token.scopes) if (!scope.includes(':')) granted.add(`${scope}:read`);
-    if (!required.some((s) => granted.has(s))) throw katapultError('scope_not_granted', { scopes: [...required] });
+  constructor(deps: KatapultServiceDeps) {
+    this.store = deps.store;
+    this.ids = deps.ids;
+    this.transitions = deps.transitions;
+    this.clock = deps.clock;
+    this.config = deps.config;
   }
 
   // ---------------------------------------------------------------- lookups
 
-  private organization(ns: string, args: Args): OrganizationRow {
+  private organization(namespace: string, args: Args): Organization {
     const { key, value } = lookup(args, 'organization', ['id', 'sub_domain'] as const);
-    const org = key === 'id' ? this.store.orgById.get(ns, value) : this.store.orgBySubDomain.get(ns, value);
+    const org = key === 'id' ? this.store.organizationById.get({ namespace, id: value }) : this.store.organizationBySubDomain.get({ namespace, subDomain: value });
     if (!org) throw katapultError('organization_not_found');
-    if (bool(org.suspended)) throw katapultError('organization_suspended');
-    if (!bool(org.activated)) throw katapultError('organization_not_activated');
+    if (org.suspended) throw katapultError('organization_suspended');
+    if (!org.activated) throw katapultError('organization_not_activated');
     return org;
   }
 
-  private cluster(ns: string, args: Args): { region: string; dataCenter: DataCenter } {
+  private cluster(namespace: string, args: Args): Cluster {
     const { value } = lookup(args, 'object_storage_cluster', ['region'] as const);
-    const row = this.store.cluster.get(ns, value);
-    if (!row) throw katapultError('object_storage_cluster_not_found');
-    return { region: row.region, dataCenter: JSON.parse(row.data_center) as DataCenter };
+    const cluster = this.store.clusterByRegion.get({ namespace, region: value });
+    if (!cluster) throw katapultError('object_storage_cluster_not_found');
+    return cluster;
   }
 
-  private trashView(row: TrashRow): TrashObject {
-    return { id: row.id, keep_until: row.keep_until, object_id: row.object_id, object_type: row.object_type };
+  private trashView(entry: TrashEntry): TrashObject {
+    return { id: entry.id, keep_until: entry.keepUntil, object_id: entry.objectId, object_type: entry.objectType };
   }
 
-  private inTrash(ns: string, account: AccountRow): never {
-    const trash = account.trash_id ? this.store.trashById.get(ns, account.trash_id) : undefined;
-    throw katapultError('object_in_trash', { trash_object: trash ? this.trashView(trash) : null });
+  private inTrash(namespace: string, trashId: string): never {
+    const entry = this.store.trashById.get({ namespace, id: trashId });
+    throw katapultError('object_in_trash', { trash_object: entry ? this.trashView(entry) : null });
   }
 
-  /** Purges trash whose purge task finished or whose keep_until passed (computed on read). */
-  private sweepTrash(ns: string): void {
-    const now = this.now();
-    for (const row of this.store.trashPending.all(ns)) {
-      const purged = row.purge_requested_at !== null && this.ctx.transitions.reached(ns, TRANSITIONS.trashPurge, row.id, row.purge_requested_at, now);
-      if (purged || now >= row.keep_until * 1000) this.purge(ns, row);
+  /**
+   * A read that writes: trash whose purge task finished or whose keep_until passed is purged now, so
+   * whatever a request reads next (an account, a key, a bucket) is already gone. Katapult purges in
+   * the background; the emulator computes it when asked.
+   */
+  private purgeDueTrash(namespace: string, now: number): void {
+    for (const entry of this.store.trashMaybeDue.all({ namespace, nowSeconds: seconds(now) })) {
+      const purged = entry.purgeRequestedAt !== null && this.transitions.reached(namespace, TRANSITIONS.trashPurge, entry.id, entry.purgeRequestedAt, now);
+      if (purged || now >= entry.keepUntil * 1000) this.store.trashPurge(namespace, entry);
     }
   }
 
-  private purge(ns: string, row: TrashRow): void {
-    const account = this.store.accountById.get(ns, row.object_id);
-    if (account) {
-      for (const bucket of this.store.bucketsOfAccount.all(ns, account.id)) {
-        this.store.deleteObjectsOfBucket.run(ns, bucket.name);
-        this.store.deletePresignedOfBucket.run(ns, bucket.name);
-      }
-      this.store.deleteBucketsOfAccount.run(ns, account.id);
-      this.store.deleteKeysOfAccount.run(ns, account.id);
-      this.store.deleteAccount.run(ns, account.id);
-    }
-    this.store.deleteTrash.run(ns, row.id);
-  }
-
-  private provisioningState(ns: string, account: AccountRow): 'provisioning' | 'provisioned' | 'failed' {
-    if (account.provisioning !== 'provisioning') return account.provisioning as 'provisioned' | 'failed';
-    if (this.ctx.transitions.reached(ns, TRANSITIONS.accountProvisioning, account.id, account.created_at, this.now())) {
-      this.store.setAccountProvisioning.run('provisioned', ns, account.id);
+  /** The account's provisioning state at `now`. A read that writes: once done it is stored, so later reads need not ask the transition. */
+  private settleAccountProvisioning(namespace: string, account: Account, now: number): Account['provisioning'] {
+    if (account.provisioning !== 'provisioning') return account.provisioning;
+    if (this.transitions.reached(namespace, TRANSITIONS.accountProvisioning, account.id, account.createdAt, now)) {
+      this.store.accountSetProvisioning.run({ namespace, id: account.id, provisioning: 'provisioned' });
       return 'provisioned';
     }
     return 'provisioning';
   }
 
   /** The account of an organization in a region, for reads (B2/B3): 404 when absent, 406 when trashed. */
-  private existingAccount(ns: string, org: OrganizationRow, region: string): AccountRow {
-    this.sweepTrash(ns);
-    const account = this.store.accountFor.get(ns, org.id, region);
+  private existingAccount(namespace: string, org: Organization, region: string, now: number): Account {
+    this.purgeDueTrash(namespace, now);
+    const account = this.store.accountByOrganization.get({ namespace, organization: org.id, region });
     if (!account) throw katapultError('object_storage_account_not_found');
-    if (account.trash_id) this.inTrash(ns, account);
-    if (bool(account.suspended)) throw katapultError('object_storage_account_suspended');
+    if (account.trashId) this.inTrash(namespace, account.trashId);
+    if (account.suspended) throw katapultError('object_storage_account_suspended');
     return account;
   }
 
   /** An account that can hold keys and buckets (A2/C1): also 403 when not provisioned. */
-  private usableAccount(ns: string, args: Args): { account: AccountRow; region: string } {
-    const org = this.organization(ns, args);
-    const { region } = this.cluster(ns, args);
-    const account = this.existingAccount(ns, org, region);
-    if (this.provisioningState(ns, account) !== 'provisioned') throw katapultError('object_storage_account_not_provisioned');
-    return { account, region };
+  private usableAccount(namespace: string, args: Args, now: number): { account: Account; cluster: Cluster } {
+    const org = this.organization(namespace, args);
+    const cluster = this.cluster(namespace, args);
+    const account = this.existingAccount(namespace, org, cluster.region, now);
+    if (this.settleAccountProvisioning(namespace, account, now) !== 'provisioned') throw katapultError('object_storage_account_not_provisioned');
+    return { account, cluster };
   }
 
-  private accountView(ns: string, account: AccountRow): ObjectStorageAccount {
-    const cluster = this.store.cluster.get(ns, account.region);
+  /** The account as the API shows it; `cluster` is the one it was found in (same region). */
+  private accountView(namespace: string, account: Account, cluster: Cluster, now: number): ObjectStorageAccount {
     return {
       region: account.region,
-      created_at: seconds(account.created_at),
-      provisioning_state: this.provisioningState(ns, account),
+      created_at: seconds(account.createdAt),
+      provisioning_state: this.settleAccountProvisioning(namespace, account, now),
       size: account.size,
-      bucket_count: this.store.bucketCount.get(ns, account.id)!.n,
-      data_center: JSON.parse(cluster?.data_center ?? 'null') as DataCenter,
+      bucket_count: account.bucketCount,
+      data_center: cluster.dataCenter,
     };
+  }
+
+  /** One transaction per write request: all of it is stored or none. */
+  private write<T>(fn: () => T): T {
+    return this.store.transaction(fn);
   }
 
   // ---------------------------------------------------------------- accounts (B1–B3)
 
-  getAccount(ns: string, args: Args): { object_storage_account: ObjectStorageAccount } {
-    const org = this.organization(ns, args);
-    const { region } = this.cluster(ns, args);
-    return { object_storage_account: this.accountView(ns, this.existingAccount(ns, org, region)) };
+  getAccount(namespace: string, args: Args, now: number): { object_storage_account: ObjectStorageAccount } {
+    const org = this.organization(namespace, args);
+    const cluster = this.cluster(namespace, args);
+    return { object_storage_account: this.accountView(namespace, this.existingAccount(namespace, org, cluster.region, now), cluster, now) };
   }
 
-  createAccount(ns: string, args: Args): { object_storage_account: ObjectStorageAccount } {
-    const org = this.organization(ns, args);
-    const { region } = this.cluster(ns, args);
-    this.sweepTrash(ns);
-    const existing = this.store.accountFor.get(ns, org.id, region);
-    if (existing?.trash_id) this.inTrash(ns, existing);
-    if (existing) throw katapultError('validation_error', { errors: ['Organization already has an object storage account in this region'] });
-    const id = this.ids.account();
-    this.store.insertAccount.run({ namespace: ns, id, organization_id: org.id, region, created_at: this.now(), provisioning: 'provisioning', suspended: 0, size: 0 });
-    this.ctx.transitions.restart(ns, TRANSITIONS.accountProvisioning, id);
-    return { object_storage_account: this.accountView(ns, this.store.accountById.get(ns, id)!) };
+  createAccount(namespace: string, args: Args, now: number): { object_storage_account: ObjectStorageAccount } {
+    return this.write(() => {
+      const org = this.organization(namespace, args);
+      const cluster = this.cluster(namespace, args);
+      this.purgeDueTrash(namespace, now);
+      const existing = this.store.accountByOrganization.get({ namespace, organization: org.id, region: cluster.region });
+      if (existing?.trashId) this.inTrash(namespace, existing.trashId);
+      if (existing) throw katapultError('validation_error', { errors: ['Organization already has an object storage account in this region'] });
+      const account: Account = { id: this.ids.account(), organizationId: org.id, region: cluster.region, createdAt: now, provisioning: 'provisioning', suspended: false, size: 0, trashId: null, bucketCount: 0 };
+      this.store.accountInsert.run({ namespace, id: account.id, organization_id: org.id, region: account.region, created_at: now, provisioning: account.provisioning, suspended: 0, size: 0 });
+      this.transitions.restart(namespace, TRANSITIONS.accountProvisioning, account.id);
+      return { object_storage_account: this.accountView(namespace, account, cluster, now) };
+    });
   }
 
-  deleteAccount(ns: string, args: Args) {
-    const org = this.organization(ns, args);
-    const { region } = this.cluster(ns, args);
-    const account = this.existingAccount(ns, org, region);
-    if (this.store.bucketCount.get(ns, account.id)!.n > 0) throw katapultError('validation_error', { errors: ['All buckets must be deleted before the object storage account can be deleted'] });
-    const view = this.accountView(ns, account);
-    const id = this.ids.trashObject();
-    const keepUntil = seconds(this.now()) + TRASH_KEEP_SECONDS;
-    this.store.insertTrash.run({ namespace: ns, id, object_id: account.id, object_type: 'ObjectStorageAccount', trashed_at: this.now(), keep_until: keepUntil });
-    this.store.setAccountTrash.run(id, ns, account.id);
-    return { trash_object: { id, keep_until: keepUntil, object_type: 'ObjectStorageAccount' }, object_storage_account: view };
+  deleteAccount(namespace: string, args: Args, now: number) {
+    return this.write(() => {
+      const org = this.organization(namespace, args);
+      const cluster = this.cluster(namespace, args);
+      const account = this.existingAccount(namespace, org, cluster.region, now);
+      if (account.bucketCount > 0) throw katapultError('validation_error', { errors: ['All buckets must be deleted before the object storage account can be deleted'] });
+      const view = this.accountView(namespace, account, cluster, now);
+      const id = this.ids.trashObject();
+      const keepUntil = seconds(now) + TRASH_KEEP_SECONDS;
+      this.store.trashInsert.run({ namespace, id, object_id: account.id, object_type: 'ObjectStorageAccount', trashed_at: now, keep_until: keepUntil });
+      this.store.accountSetTrash.run({ namespace, id: account.id, trash: id });
+      return { trash_object: { id, keep_until: keepUntil, object_type: 'ObjectStorageAccount' }, object_storage_account: view };
+    });
   }
 
   // ---------------------------------------------------------------- trash (T1, T2, restore)
 
-  private trashObject(ns: string, args: Args): TrashRow {
-    this.sweepTrash(ns);
+  private trashEntry(namespace: string, args: Args, now: number): TrashEntry {
+    this.purgeDueTrash(namespace, now);
     const { key, value } = lookup(args, 'trash_object', ['id', 'object_id'] as const);
-    const row = key === 'id' ? this.store.trashById.get(ns, value) : this.store.trashByObject.get(ns, value);
-    if (!row) throw katapultError('trash_object_not_found');
-    return row;
+    const entry = key === 'id' ? this.store.trashById.get({ namespace, id: value }) : this.store.trashByObject.get({ namespace, object: value });
+    if (!entry) throw katapultError('trash_object_not_found');
+    return entry;
   }
 
-  getTrashObject(ns: string, args: Args): { trash_object: TrashObject } {
-    return { trash_object: this.trashView(this.trashObject(ns, args)) };
+  getTrashObject(namespace: string, args: Args, now: number): { trash_object: TrashObject } {
+    return { trash_object: this.trashView(this.trashEntry(namespace, args, now)) };
   }
 
-  purgeTrashObject(ns: string, args: Args) {
-    const row = this.trashObject(ns, args);
-    const now = this.now();
-    let taskId = row.purge_task_id;
-    let requestedAt = row.purge_requested_at;
-    if (taskId === null || requestedAt === null) {
-      taskId = this.ids.task();
-      requestedAt = now;
-      this.store.requestPurge.run(taskId, now, ns, row.id);
-      this.ctx.transitions.restart(ns, TRANSITIONS.trashPurge, row.id);
-    }
-    return { task: { id: taskId, name: 'Purge items from trash', status: 'pending' as const, created_at: seconds(requestedAt), started_at: null, finished_at: null, progress: 0 } };
+  purgeTrashObject(namespace: string, args: Args, now: number) {
+    return this.write(() => {
+      const entry = this.trashEntry(namespace, args, now);
+      let taskId = entry.purgeTaskId;
+      let requestedAt = entry.purgeRequestedAt;
+      if (taskId === null || requestedAt === null) {
+        taskId = this.ids.task();
+        requestedAt = now;
+        this.store.trashRequestPurge.run({ namespace, id: entry.id, task: taskId, now });
+        this.transitions.restart(namespace, TRANSITIONS.trashPurge, entry.id);
+      }
+      return { task: { id: taskId, name: 'Purge items from trash', status: 'pending' as const, created_at: seconds(requestedAt), started_at: null, finished_at: null, progress: 0 } };
+    });
   }
 
-  restoreTrashObject(ns: string, args: Args): { trash_object: TrashObject } {
-    const row = this.trashObject(ns, args);
-    if (row.purge_requested_at !== null) throw katapultError('task_queueing_error', { details: 'The object is already being purged from the trash' });
-    this.store.deleteTrash.run(ns, row.id);
-    this.store.setAccountTrash.run(null, ns, row.object_id);
-    return { trash_object: this.trashView(row) };
+  restoreTrashObject(namespace: string, args: Args, now: number): { trash_object: TrashObject } {
+    return this.write(() => {
+      const entry = this.trashEntry(namespace, args, now);
+      if (entry.purgeRequestedAt !== null) throw katapultError('task_queueing_error', { details: 'The object is already being purged from the trash' });
+      this.store.trashDelete.run({ namespace, id: entry.id });
+      this.store.accountSetTrash.run({ namespace, id: entry.objectId, trash: null });
+      return { trash_object: this.trashView(entry) };
+    });
   }
 
   // ---------------------------------------------------------------- access keys (A1–A6)
 
-  private keyState(ns: string, row: AccessKeyRow): 'pending' | 'configured' {
-    if (!this.keyProvisioned(ns, row)) return 'pending';
-    if (row.pending_since === null) return 'configured';
-    return this.ctx.transitions.reached(ns, TRANSITIONS.keyConfiguring, row.id, row.pending_since, this.now()) ? 'configured' : 'pending';
+  private keyState(namespace: string, key: AccessKey, now: number): KeyState {
+    if (!this.settleKeyProvisioning(namespace, key, now)) return 'pending';
+    if (key.pendingSince === null) return 'configured';
+    return this.transitions.reached(namespace, TRANSITIONS.keyConfiguring, key.id, key.pendingSince, now) ? 'configured' : 'pending';
   }
 
-  private keyProvisioned(ns: string, row: AccessKeyRow): boolean {
-    if (bool(row.settled)) return true;
-    if (!this.ctx.transitions.reached(ns, TRANSITIONS.keyProvisioning, row.id, row.created_at, this.now())) return false;
-    this.store.settleKey.run(ns, row.id);
-    row.settled = 1;
+  /** Whether the key is provisioned at `now`. A read that writes: once it is, the key is stored (and `key` marked) settled. */
+  private settleKeyProvisioning(namespace: string, key: AccessKey, now: number): boolean {
+    if (key.settled) return true;
+    if (!this.transitions.reached(namespace, TRANSITIONS.keyProvisioning, key.id, key.createdAt, now)) return false;
+    this.store.keySettle.run({ namespace, id: key.id });
+    key.settled = true;
     return true;
   }
 
-  private keyView(ns: string, row: AccessKeyRow, secret: string | null = null): ObjectStorageAccessKey {
-    const read = bool(row.all_objects_read) ? [] : this.store.readBuckets.all(ns, row.account_id, row.id).map((b) => b.name);
-    const write = bool(row.all_objects_write) ? [] : this.store.writeBuckets.all(ns, row.account_id, row.id).map((b) => b.name);
+  private keyView(namespace: string, key: AccessKeyView, now: number, secret: string | null = null): ObjectStorageAccessKey {
     return {
-      id: row.id,
-      name: row.name,
-      created_at: seconds(row.created_at),
-      region: row.region,
-      state: this.keyState(ns, row),
-      all_buckets_read: bool(row.all_buckets_read),
-      all_objects_read: bool(row.all_objects_read),
-      all_objects_write: bool(row.all_objects_write),
-      read_buckets: read,
-      write_buckets: write,
-      server_url: row.s3_access_key_id ? (s3BaseUrl(this.ctx.config.publicUrl, ns, 'katapult') ?? serverUrl(row.region)) : null,
-      s3_access_key_id: row.s3_access_key_id,
+      id: key.id,
+      name: key.name,
+      created_at: seconds(key.createdAt),
+      region: key.region,
+      state: this.keyState(namespace, key, now),
+      all_buckets_read: key.allBucketsRead,
+      all_objects_read: key.allObjectsRead,
+      all_objects_write: key.allObjectsWrite,
+      read_buckets: key.readBuckets,
+      write_buckets: key.writeBuckets,
+      server_url: key.s3AccessKeyId ? (s3BaseUrl(this.config.publicUrl, namespace, 'katapult') ?? serverUrl(key.region)) : null,
+      s3_access_key_id: key.s3AccessKeyId,
       s3_secret_access_key: secret,
     };
   }
 
-  private accessKey(ns: string, args: Args): AccessKeyRow {
-    this.sweepTrash(ns);
+  private accessKey(namespace: string, args: Args, now: number): AccessKeyView {
+    this.purgeDueTrash(namespace, now);
     const { value } = lookup(args, 'access_key', ['id'] as const);
-    const row = this.store.keyById.get(ns, value);
-    if (!row) throw katapultError('object_storage_access_key_not_found');
-    const account = this.store.accountById.get(ns, row.account_id);
-    if (account?.trash_id) this.inTrash(ns, account);
-    return row;
+    const key = this.store.keyById.get({ namespace, id: value });
+    if (!key) throw katapultError('object_storage_access_key_not_found');
+    if (key.accountTrashId) this.inTrash(namespace, key.accountTrashId);
+    return key;
   }
 
-  private keyProperties(args: Args, current?: AccessKeyRow) {
+  private keyProperties(args: Args, current?: AccessKey) {
     argumentSet(args, ['properties'], true);
     const name = stringArg(args, ['properties', 'name'], true);
     const flags = {
-      all_buckets_read: booleanArg(args, ['properties', 'all_buckets_read']) ?? (current ? bool(current.all_buckets_read) : false),
-      all_objects_read: booleanArg(args, ['properties', 'all_objects_read']) ?? (current ? bool(current.all_objects_read) : false),
-      all_objects_write: booleanArg(args, ['properties', 'all_objects_write']) ?? (current ? bool(current.all_objects_write) : false),
+      allBucketsRead: booleanArg(args, ['properties', 'all_buckets_read']) ?? current?.allBucketsRead ?? false,
+      allObjectsRead: booleanArg(args, ['properties', 'all_objects_read']) ?? current?.allObjectsRead ?? false,
+      allObjectsWrite: booleanArg(args, ['properties', 'all_objects_write']) ?? current?.allObjectsWrite ?? false,
     };
     const errors: string[] = [];
     if (name.trim() === '') errors.push("Name can't be blank");
     if (name.length > 255) errors.push('Name is too long (maximum is 255 characters)');
     if (errors.length) throw katapultError('validation_error', { errors });
-    return { name, flags };
+    return { name, ...flags };
   }
 
-  listAccessKeys(ns: string, args: Args) {
-    const org = this.organization(ns, args);
+  listAccessKeys(namespace: string, args: Args, now: number) {
+    const org = this.organization(namespace, args);
     const page = integerArg(args, ['page'], 1) ?? 1;
     const perPage = Math.min(integerArg(args, ['per_page'], 1) ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
-    this.sweepTrash(ns);
-    const total = this.store.keyCountForOrg.get(ns, org.id)!.n;
-    const rows = this.store.keysForOrg.all(ns, org.id, perPage, (page - 1) * perPage);
+    this.purgeDueTrash(namespace, now);
+    const total = this.store.keyCountByOrganization.get({ namespace, organization: org.id })!;
+    const keys = this.store.keysByOrganization.all({ namespace, organization: org.id, limit: perPage, offset: (page - 1) * perPage });
     return {
       pagination: { current_page: page, total_pages: Math.ceil(total / perPage), total, per_page: perPage, large_set: false },
-      object_storage_access_keys: rows.map((r) => this.keyView(ns, r)),
+      object_storage_access_keys: keys.map((key) => this.keyView(namespace, key, now)),
     };
   }
 
-  createAccessKey(ns: string, args: Args): { object_storage_access_key: ObjectStorageAccessKey } {
-    const { account, region } = this.usableAccount(ns, args);
-    const { name, flags } = this.keyProperties(args);
-    const id = this.ids.accessKey();
-    this.store.insertKey.run({
-      namespace: ns, id, account_id: account.id, name, region, created_at: this.now(),
-      all_buckets_read: int(flags.all_buckets_read), all_objects_read: int(flags.all_objects_read), all_objects_write: int(flags.all_objects_write),
-      settled: 0, pending_since: null, s3_access_key_id: null, s3_secret_hash: null, credentials_generated_at: null,
+  createAccessKey(namespace: string, args: Args, now: number): { object_storage_access_key: ObjectStorageAccessKey } {
+    return this.write(() => {
+      const { account, cluster } = this.usableAccount(namespace, args, now);
+      const properties = this.keyProperties(args);
+      const key: AccessKeyView = {
+        id: this.ids.accessKey(), accountId: account.id, region: cluster.region, createdAt: now, ...properties,
+        settled: false, pendingSince: null, s3AccessKeyId: null,
+        // A new key is in no bucket's key lists yet (they only name existing keys).
+        readBuckets: [], writeBuckets: [], accountTrashId: null,
+      };
+      this.store.keyInsert(namespace, key);
+      this.transitions.restart(namespace, TRANSITIONS.keyProvisioning, key.id);
+      return { object_storage_access_key: this.keyView(namespace, key, now) };
     });
-    this.ctx.transitions.restart(ns, TRANSITIONS.keyProvisioning, id);
-    return { object_storage_access_key: this.keyView(ns, this.store.keyById.get(ns, id)!) };
   }
 
-  getAccessKey(ns: string, args: Args): { object_storage_access_key: ObjectStorageAccessKey } {
-    return { object_storage_access_key: this.keyView(ns, this.accessKey(ns, args)) };
+  getAccessKey(namespace: string, args: Args, now: number): { object_storage_access_key: ObjectStorageAccessKey } {
+    return { object_storage_access_key: this.keyView(namespace, this.accessKey(namespace, args, now), now) };
   }
 
-  updateAccessKey(ns: string, args: Args): { object_storage_access_key: ObjectStorageAccessKey } {
-    const row = this.accessKey(ns, args);
-    const { name, flags } = this.keyProperties(args, row);
-    if (!this.keyProvisioned(ns, row)) throw katapultError('object_storage_provisioning_error');
-    this.store.updateKey.run({ namespace: ns, id: row.id, name, ...Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, int(v)])), pending_since: this.now() });
-    this.ctx.transitions.restart(ns, TRANSITIONS.keyConfiguring, row.id);
-    return { object_storage_access_key: this.keyView(ns, this.store.keyById.get(ns, row.id)!) };
+  updateAccessKey(namespace: string, args: Args, now: number): { object_storage_access_key: ObjectStorageAccessKey } {
+    return this.write(() => {
+      const key = this.accessKey(namespace, args, now);
+      const properties = this.keyProperties(args, key);
+      if (!this.settleKeyProvisioning(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
+      const updated = { ...key, ...properties, pendingSince: now };
+      this.store.keyUpdate(namespace, updated);
+      this.transitions.restart(namespace, TRANSITIONS.keyConfiguring, key.id);
+      return { object_storage_access_key: this.keyView(namespace, updated, now) };
+    });
   }
 
-  deleteAccessKey(ns: string, args: Args): { success: true } {
-    const row = this.accessKey(ns, args);
-    for (const bucket of this.store.bucketsOfAccount.all(ns, row.account_id)) {
-      const read = json(bucket.read_key_ids).filter((k) => k !== row.id);
-      const write = json(bucket.write_key_ids).filter((k) => k !== row.id);
-      this.store.setBucketAcl.run(JSON.stringify(read), JSON.stringify(write), ns, bucket.name);
-    }
-    this.store.deleteKey.run(ns, row.id);
-    return { success: true };
+  deleteAccessKey(namespace: string, args: Args, now: number): { success: true } {
+    return this.write(() => {
+      const key = this.accessKey(namespace, args, now);
+      this.store.bucketsForgetKey.run({ namespace, account: key.accountId, key: key.id });
+      this.store.keyDelete.run({ namespace, id: key.id });
+      return { success: true as const };
+    });
   }
 
-  generateCredentials(ns: string, args: Args): { object_storage_access_key: ObjectStorageAccessKey } {
-    const row = this.accessKey(ns, args);
-    if (!this.keyProvisioned(ns, row)) throw katapultError('object_storage_provisioning_error');
-    const s3Id = row.s3_access_key_id ?? this.ids.s3AccessKeyId();
-    const secret = this.ids.s3Secret();
-    this.store.setKeyCredentials.run({ namespace: ns, id: row.id, s3_access_key_id: s3Id, s3_secret_hash: hashSecret(secret), now: this.now() });
-    this.store.setKeyS3Secret.run(secret, ns, row.id);
-    this.ctx.transitions.restart(ns, TRANSITIONS.keyConfiguring, row.id);
-    return { object_storage_access_key: this.keyView(ns, this.store.keyById.get(ns, row.id)!, secret) };
+  generateCredentials(namespace: string, args: Args, now: number): { object_storage_access_key: ObjectStorageAccessKey } {
+    return this.write(() => {
+      const key = this.accessKey(namespace, args, now);
+      if (!this.settleKeyProvisioning(namespace, key, now)) throw katapultError('object_storage_provisioning_error');
+      const s3Id = key.s3AccessKeyId ?? this.ids.s3AccessKeyId();
+      const secret = this.ids.s3Secret();
+      this.store.keySetCredentials.run({ namespace, id: key.id, s3_access_key_id: s3Id, s3_secret_hash: hashSecret(secret), s3_secret: secret, now });
+      this.transitions.restart(namespace, TRANSITIONS.keyConfiguring, key.id);
+      return { object_storage_access_key: this.keyView(namespace, { ...key, s3AccessKeyId: s3Id, pendingSince: now, settled: true }, now, secret) };
+    });
   }
 
-  /** Does this S3 key id / secret pair verify right now? (Only the latest generated secret does.) */
-  verifyCredentials(ns: string, s3AccessKeyId: string, secret: string): boolean {
-    const row = this.store.keyByS3Id.get(ns, s3AccessKeyId);
-    return row?.s3_secret_hash != null && sameSecret(hashSecret(secret), row.s3_secret_hash);
+  /** Does this S3 key id / secret pair verify? (Only the latest generated secret does.) */
+  verifyCredentials(namespace: string, s3AccessKeyId: string, secret: string): boolean {
+    const found = this.store.keyByS3Id.get({ namespace, s3Id: s3AccessKeyId });
+    return found?.s3SecretHash != null && sameSecret(hashSecret(secret), found.s3SecretHash);
   }
 
-  /** The S3 plane's view of a key (src/vendors/katapult/s3.ts): the row by its S3 access key id, its state now, its account. */
-  s3Key(ns: string, s3AccessKeyId: string): { row: AccessKeyRow; state: 'pending' | 'configured'; account: AccountRow | undefined } | undefined {
-    const row = this.store.keyByS3Id.get(ns, s3AccessKeyId);
-    if (!row) return undefined;
-    return { row, state: this.keyState(ns, row), account: this.store.accountById.get(ns, row.account_id) };
+  /** The S3 plane's view of a key (src/vendors/katapult/s3.ts): the key by its S3 access key id, its latest secret, its state at `now`, its account. */
+  s3Key(namespace: string, s3AccessKeyId: string, now: number): { key: AccessKey; secret: string | null; state: KeyState; account: { trashId: string | null; suspended: boolean } | undefined } | undefined {
+    const found = this.store.keyByS3Id.get({ namespace, s3Id: s3AccessKeyId });
+    if (!found) return undefined;
+    return { key: found.key, secret: found.s3Secret, state: this.keyState(namespace, found.key, now), account: found.account };
   }
 
   // ---------------------------------------------------------------- buckets (C1–C7)
 
-  private bucketState(ns: string, row: BucketRow): 'pending' | 'configured' {
-    return this.ctx.transitions.reached(ns, TRANSITIONS.bucketConfiguring, row.name, row.pending_since, this.now()) ? 'configured' : 'pending';
+  private bucketState(namespace: string, bucket: Bucket, now: number): KeyState {
+    return this.transitions.reached(namespace, TRANSITIONS.bucketConfiguring, bucket.name, bucket.pendingSince, now) ? 'configured' : 'pending';
   }
 
-  private bucketView(ns: string, row: BucketRow): ObjectStorageBucket {
-    const stats = this.store.objectStats.get(ns, row.name)!;
+  private bucketView(namespace: string, bucket: Bucket, now: number): ObjectStorageBucket {
+    const stats = this.store.objectStatsByBucket.get({ namespace, bucket: bucket.name })!;
     return {
-      name: row.name,
-      label: row.label,
-      created_at: seconds(row.created_at),
-      state: this.bucketState(ns, row),
-      custom_domains: json(row.custom_domains),
-      object_count: stats.n,
-      size: stats.size ?? 0,
-      serve_static_site: bool(row.serve_static_site),
-      static_site_index: row.static_site_index,
-      static_site_error: row.static_site_error,
-      cors_origins: json(row.cors_origins),
-      public_url: bucketPublicUrl(row.name, row.region),
+      name: bucket.name,
+      label: bucket.label,
+      created_at: seconds(bucket.createdAt),
+      state: this.bucketState(namespace, bucket, now),
+      custom_domains: bucket.customDomains,
+      object_count: stats.count,
+      size: stats.size,
+      serve_static_site: bucket.serveStaticSite,
+      static_site_index: bucket.staticSiteIndex,
+      static_site_error: bucket.staticSiteError,
+      cors_origins: bucket.corsOrigins,
+      public_url: bucketPublicUrl(bucket.name, bucket.region),
       access_control_list: {
-        public_read: bool(row.public_read),
-        public_list: bool(row.public_list),
-        all_keys_read: bool(row.all_keys_read),
-        all_keys_write: bool(row.all_keys_write),
-        read_key_ids: json(row.read_key_ids),
-        write_key_ids: json(row.write_key_ids),
+        public_read: bucket.publicRead,
+        public_list: bucket.publicList,
+        all_keys_read: bucket.allKeysRead,
+        all_keys_write: bucket.allKeysWrite,
+        read_key_ids: bucket.readKeyIds,
+        write_key_ids: bucket.writeKeyIds,
       },
     };
   }
 
-  private bucket(ns: string, args: Args): BucketRow {
-    const { region } = this.cluster(ns, args);
-    this.sweepTrash(ns);
+  private bucket(namespace: string, args: Args, now: number): Bucket {
+    const { region } = this.cluster(namespace, args);
+    this.purgeDueTrash(namespace, now);
     const { value } = lookup(args, 'bucket', ['name'] as const);
-    const row = this.store.bucket.get(ns, value);
-    if (!row || row.region !== region) throw katapultError('object_storage_bucket_not_found');
-    const account = this.store.accountById.get(ns, row.account_id);
-    if (account?.trash_id) this.inTrash(ns, account);
-    return row;
+    const found = this.store.bucketByName.get({ namespace, name: value });
+    if (!found || found.bucket.region !== region) throw katapultError('object_storage_bucket_not_found');
+    if (found.accountTrashId) this.inTrash(namespace, found.accountTrashId);
+    return found.bucket;
   }
 
   /** Properties of a bucket: the given ones over `current` (PATCH) or the defaults (create). */
-  private bucketProperties(ns: string, args: Args, accountId: string, current?: BucketRow) {
+  private bucketProperties(namespace: string, args: Args, accountId: string, current?: Bucket): BucketProperties {
     argumentSet(args, ['properties'], true);
     const p = (name: string) => ['properties', name];
     const a = (name: string) => ['properties', 'access_control_list', name];
     argumentSet(args, ['properties', 'access_control_list'], false);
     const blankToNull = (v: string | undefined, fallback: string | null) => (v === undefined ? fallback : v === '' ? null : v);
-    const keyIds = (name: 'read_key_ids' | 'write_key_ids') => stringArrayArg(args, a(name)) ?? (current ? json(current[name]) : []);
-    const values = {
+    const values: BucketProperties = {
       label: blankToNull(stringArg(args, p('label'), false), current?.label ?? null),
-      serve_static_site: booleanArg(args, p('serve_static_site')) ?? (current ? bool(current.serve_static_site) : false),
-      static_site_index: blankToNull(stringArg(args, p('static_site_index'), false), current?.static_site_index ?? null),
-      static_site_error: blankToNull(stringArg(args, p('static_site_error'), false), current?.static_site_error ?? null),
-      custom_domains: stringArrayArg(args, p('custom_domains')) ?? (current ? json(current.custom_domains) : []),
-      cors_origins: stringArrayArg(args, p('cors_origins')) ?? (current ? json(current.cors_origins) : []),
-      public_read: booleanArg(args, a('public_read')) ?? (current ? bool(current.public_read) : false),
-      public_list: booleanArg(args, a('public_list')) ?? (current ? bool(current.public_list) : false),
-      all_keys_read: booleanArg(args, a('all_keys_read')) ?? (current ? bool(current.all_keys_read) : false),
-      all_keys_write: booleanArg(args, a('all_keys_write')) ?? (current ? bool(current.all_keys_write) : false),
-      read_key_ids: [...new Set(keyIds('read_key_ids'))],
-      write_key_ids: [...new Set(keyIds('write_key_ids'))],
+      serveStaticSite: booleanArg(args, p('serve_static_site')) ?? current?.serveStaticSite ?? false,
+      staticSiteIndex: blankToNull(stringArg(args, p('static_site_index'), false), current?.staticSiteIndex ?? null),
+      staticSiteError: blankToNull(stringArg(args, p('static_site_error'), false), current?.staticSiteError ?? null),
+      customDomains: stringArrayArg(args, p('custom_domains')) ?? current?.customDomains ?? [],
+      corsOrigins: stringArrayArg(args, p('cors_origins')) ?? current?.corsOrigins ?? [],
+      publicRead: booleanArg(args, a('public_read')) ?? current?.publicRead ?? false,
+      publicList: booleanArg(args, a('public_list')) ?? current?.publicList ?? false,
+      allKeysRead: booleanArg(args, a('all_keys_read')) ?? current?.allKeysRead ?? false,
+      allKeysWrite: booleanArg(args, a('all_keys_write')) ?? current?.allKeysWrite ?? false,
+      readKeyIds: [...new Set(stringArrayArg(args, a('read_key_ids')) ?? current?.readKeyIds ?? [])],
+      writeKeyIds: [...new Set(stringArrayArg(args, a('write_key_ids')) ?? current?.writeKeyIds ?? [])],
     };
     const errors: string[] = [];
-    if (values.public_list && !values.public_read) errors.push('Public list requires public read');
-    if ((values.static_site_index || values.static_site_error) && !values.public_read && values.serve_static_site) errors.push('Static site requires public read');
-    for (const field of ['read_key_ids', 'write_key_ids'] as const) {
-      for (const id of values[field]) {
-        const key = this.store.keyById.get(ns, id);
-        if (!key || key.account_id !== accountId) errors.push(`${field === 'read_key_ids' ? 'Read' : 'Write'} key ids contains an unknown access key (${id})`);
+    if (values.publicList && !values.publicRead) errors.push('Public list requires public read');
+    if ((values.staticSiteIndex || values.staticSiteError) && !values.publicRead && values.serveStaticSite) errors.push('Static site requires public read');
+    for (const [ids, label] of [[values.readKeyIds, 'Read'], [values.writeKeyIds, 'Write']] as const) {
+      for (const id of ids) {
+        if (this.store.keyAccountById.get({ namespace, id }) !== accountId) errors.push(`${label} key ids contains an unknown access key (${id})`);
       }
     }
     if (errors.length) throw katapultError('validation_error', { errors });
     return values;
   }
 
-  private bucketRecord(values: ReturnType<KatapultService['bucketProperties']>) {
-    return {
-      label: values.label,
-      serve_static_site: int(values.serve_static_site),
-      static_site_index: values.static_site_index,
-      static_site_error: values.static_site_error,
-      public_read: int(values.public_read),
-      public_list: int(values.public_list),
-      all_keys_read: int(values.all_keys_read),
-      all_keys_write: int(values.all_keys_write),
-      read_key_ids: JSON.stringify(values.read_key_ids),
-      write_key_ids: JSON.stringify(values.write_key_ids),
-      custom_domains: JSON.stringify(values.custom_domains),
-      cors_origins: JSON.stringify(values.cors_origins),
-    };
-  }
-
-  createBucket(ns: string, args: Args): { object_storage_bucket: ObjectStorageBucket } {
-    const { account, region } = this.usableAccount(ns, args);
-    argumentSet(args, ['properties'], true);
-    const name = stringArg(args, ['properties', 'name'], true);
-    const values = this.bucketProperties(ns, args, account.id);
-    const errors: string[] = [];
-    if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) errors.push('Name can only include lowercase alphanumeric characters and hyphens, and must be 3 to 63 characters long');
-    else if (this.store.bucket.get(ns, name)) errors.push('Name has already been taken');
-    if (errors.length) throw katapultError('validation_error', { errors });
-    const now = this.now();
-    this.store.insertBucket.run({ namespace: ns, name, account_id: account.id, region, created_at: now, pending_since: now, ...this.bucketRecord(values) });
-    this.ctx.transitions.restart(ns, TRANSITIONS.bucketConfiguring, name);
-    return { object_storage_bucket: this.bucketView(ns, this.store.bucket.get(ns, name)!) };
-  }
-
-  getBucket(ns: string, args: Args): { object_storage_bucket: ObjectStorageBucket } {
-    return { object_storage_bucket: this.bucketView(ns, this.bucket(ns, args)) };
-  }
-
-  updateBucket(ns: string, args: Args): { object_storage_bucket: ObjectStorageBucket } {
-    const row = this.bucket(ns, args);
-    const values = this.bucketProperties(ns, args, row.account_id, row);
-    this.store.updateBucket.run({ namespace: ns, name: row.name, pending_since: this.now(), ...this.bucketRecord(values) });
-    this.ctx.transitions.restart(ns, TRANSITIONS.bucketConfiguring, row.name);
-    return { object_storage_bucket: this.bucketView(ns, this.store.bucket.get(ns, row.name)!) };
-  }
-
-  deleteBucket(ns: string, args: Args): { success: true } {
-    const row = this.bucket(ns, args);
-    if (this.store.objectStats.get(ns, row.name)!.n > 0) throw katapultError('object_storage_bucket_deletion_error', { details: 'The bucket is not empty. Delete all objects before deleting the bucket.' });
-    this.store.deletePresignedOfBucket.run(ns, row.name);
-    this.store.deleteBucket.run(ns, row.name);
-    return { success: true };
-  }
-
-  presignedUrl(ns: string, args: Args): { url: string } {
-    const row = this.bucket(ns, args);
-    const path = stringArg(args, ['path'], true);
-    argumentSet(args, ['properties'], false);
-    const expiry = integerArg(args, ['properties', 'expiry_seconds'], 1) ?? PRESIGNED_DEFAULT_EXPIRY;
-    if (path.trim() === '') throw katapultError('validation_error', { errors: ["Path can't be blank"] });
-    if (expiry > PRESIGNED_MAX_EXPIRY) throw katapultError('validation_error', { errors: [`Expiry seconds must be less than or equal to ${PRESIGNED_MAX_EXPIRY}`] });
-    const now = this.now();
-    const signature = this.ids.signature();
-    this.store.insertPresigned.run({ namespace: ns, id: this.ids.presignedUrl(), bucket_name: row.name, path, created_at: now, expires_at: now + expiry * 1000, signature });
-    const amzDate = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    const query = new URLSearchParams({
-      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
-      'X-Amz-Credential': `katapult-presign/${amzDate.slice(0, 8)}/${row.region}/s3/aws4_request`,
-      'X-Amz-Date': amzDate,
-      'X-Amz-Expires': String(expiry),
-      'X-Amz-SignedHeaders': 'host',
-      'X-Amz-Signature': signature,
+  createBucket(namespace: string, args: Args, now: number): { object_storage_bucket: ObjectStorageBucket } {
+    return this.write(() => {
+      const { account, cluster } = this.usableAccount(namespace, args, now);
+      argumentSet(args, ['properties'], true);
+      const name = stringArg(args, ['properties', 'name'], true);
+      const values = this.bucketProperties(namespace, args, account.id);
+      const errors: string[] = [];
+      if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) errors.push('Name can only include lowercase alphanumeric characters and hyphens, and must be 3 to 63 characters long');
+      else if (this.store.bucketExists.get({ namespace, name })) errors.push('Name has already been taken');
+      if (errors.length) throw katapultError('validation_error', { errors });
+      const bucket: Bucket = { name, accountId: account.id, region: cluster.region, createdAt: now, pendingSince: now, ...values };
+      this.store.bucketInsert(namespace, bucket);
+      this.transitions.restart(namespace, TRANSITIONS.bucketConfiguring, name);
+      return { object_storage_bucket: this.bucketView(namespace, bucket, now) };
     });
-    const key = keyPath(path.replace(/^\/+/, ''));
-    const s3 = s3BaseUrl(this.ctx.config.publicUrl, ns, 'katapult');
-    return { url: `${s3 !== undefined ? `${s3}/${row.name}/` : bucketPublicUrl(row.name, row.region)}${key}?${query.toString()}` };
   }
 
-  /** Whether a presigned URL the emulator issued would be honoured now: valid, expired, revoked or unknown. */
-  presignedUrlStatus(ns: string, url: string): 'valid' | 'expired' | 'revoked' | 'unknown' {
-    return this.presignedStatus(ns, new URL(url).searchParams.get('X-Amz-Signature') ?? '').state;
+  getBucket(namespace: string, args: Args, now: number): { object_storage_bucket: ObjectStorageBucket } {
+    return { object_storage_bucket: this.bucketView(namespace, this.bucket(namespace, args, now), now) };
   }
 
-  /** The presigned URL with this signature, and whether it is honoured now (the S3 plane serves them). */
-  presignedStatus(ns: string, signature: string): { row: PresignedRow | undefined; state: 'valid' | 'expired' | 'revoked' | 'unknown' } {
-    const row = this.store.presignedBySignature.get(ns, signature);
-    if (!row) return { row, state: 'unknown' };
-    if (row.revoked_at !== null) return { row, state: 'revoked' };
-    return { row, state: this.now() >= row.expires_at ? 'expired' : 'valid' };
+  updateBucket(namespace: string, args: Args, now: number): { object_storage_bucket: ObjectStorageBucket } {
+    return this.write(() => {
+      const current = this.bucket(namespace, args, now);
+      const values = this.bucketProperties(namespace, args, current.accountId, current);
+      this.store.bucketUpdate(namespace, current.name, now, values);
+      this.transitions.restart(namespace, TRANSITIONS.bucketConfiguring, current.name);
+      return { object_storage_bucket: this.bucketView(namespace, { ...current, ...values, pendingSince: now }, now) };
+    });
   }
 
-  revokePresignedUrls(ns: string, args: Args): { success: true } {
-    const row = this.bucket(ns, args);
-    this.store.revokePresigned.run(this.now(), ns, row.name);
-    return { success: true };
+  deleteBucket(namespace: string, args: Args, now: number): { success: true } {
+    return this.write(() => {
+      const bucket = this.bucket(namespace, args, now);
+      if (this.store.objectStatsByBucket.get({ namespace, bucket: bucket.name })!.count > 0) throw katapultError('object_storage_bucket_deletion_error', { details: 'The bucket is not empty. Delete all objects before deleting the bucket.' });
+      this.store.presignedDeleteByBucket.run({ namespace, bucket: bucket.name });
+      this.store.bucketDelete.run({ namespace, name: bucket.name });
+      return { success: true as const };
+    });
   }
 
-  getObject(ns: string, args: Args) {
-    const row = this.bucket(ns, args);
+  presignedUrl(namespace: string, args: Args, now: number): { url: string } {
+    return this.write(() => {
+      const bucket = this.bucket(namespace, args, now);
+      const path = stringArg(args, ['path'], true);
+      argumentSet(args, ['properties'], false);
+      const expiry = integerArg(args, ['properties', 'expiry_seconds'], 1) ?? PRESIGNED_DEFAULT_EXPIRY;
+      if (path.trim() === '') throw katapultError('validation_error', { errors: ["Path can't be blank"] });
+      if (expiry > PRESIGNED_MAX_EXPIRY) throw katapultError('validation_error', { errors: [`Expiry seconds must be less than or equal to ${PRESIGNED_MAX_EXPIRY}`] });
+      const signature = this.ids.signature();
+      this.store.presignedInsert.run({ namespace, id: this.ids.presignedUrl(), bucket_name: bucket.name, path, created_at: now, expires_at: now + expiry * 1000, signature });
+      const amzDate = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const query = new URLSearchParams({
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': `katapult-presign/${amzDate.slice(0, 8)}/${bucket.region}/s3/aws4_request`,
+        'X-Amz-Date': amzDate,
+        'X-Amz-Expires': String(expiry),
+        'X-Amz-SignedHeaders': 'host',
+        'X-Amz-Signature': signature,
+      });
+      const key = keyPath(path.replace(/^\/+/, ''));
+      const s3 = s3BaseUrl(this.config.publicUrl, namespace, 'katapult');
+      return { url: `${s3 !== undefined ? `${s3}/${bucket.name}/` : bucketPublicUrl(bucket.name, bucket.region)}${key}?${query.toString()}` };
+    });
+  }
+
+  /** Whether a presigned URL the emulator issued would be honoured now (tests ask, outside a request): valid, expired, revoked or unknown. */
+  presignedUrlStatus(namespace: string, url: string): PresignedState {
+    return this.presignedStatus(namespace, new URL(url).searchParams.get('X-Amz-Signature') ?? '', this.clock.now()).state;
+  }
+
+  /** The presigned URL with this signature, and whether it is honoured at `now` (the S3 plane serves them). */
+  presignedStatus(namespace: string, signature: string, now: number): { url: PresignedUrl | undefined; state: PresignedState } {
+    const url = this.store.presignedBySignature.get({ namespace, signature });
+    if (!url) return { url, state: 'unknown' };
+    if (url.revokedAt !== null) return { url, state: 'revoked' };
+    return { url, state: now >= url.expiresAt ? 'expired' : 'valid' };
+  }
+
+  revokePresignedUrls(namespace: string, args: Args, now: number): { success: true } {
+    return this.write(() => {
+      const bucket = this.bucket(namespace, args, now);
+      this.store.presignedRevokeByBucket.run({ namespace, bucket: bucket.name, now });
+      return { success: true as const };
+    });
+  }
+
+  getObject(namespace: string, args: Args, now: number) {
+    const bucket = this.bucket(namespace, args, now);
     const path = stringArg(args, ['path'], true).replace(/^\/+/, '');
-    const object = this.store.objectAt.get(ns, row.name, path);
+    const object = this.store.objectByPath.get({ namespace, bucket: bucket.name, path });
     const folderPath = path.endsWith('/') ? path : `${path}/`;
-    const folder = !object && path !== '' && this.store.objectsUnder.get(ns, row.name, `${folderPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)!.n > 0;
+    const folder = !object && path !== '' && this.store.objectUnderPrefix.get({ namespace, bucket: bucket.name, pattern: `${folderPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%` }) === true;
     if (!object && !folder) throw katapultError('object_not_found');
     const full = folder ? folderPath : path;
     const filename = full.replace(/\/$/, '').split('/').pop() ?? full;
     return {
       object_details: {
         filename,
-        bucket_name: row.name,
+        bucket_name: bucket.name,
         full_path: full,
-        public_url: `${bucketPublicUrl(row.name, row.region)}${full}`,
+        public_url: `${bucketPublicUrl(bucket.name, bucket.region)}${full}`,
         size: folder ? null : object!.size,
         folder,
       },
     };
   }
-
-  // ---------------------------------------------------------------- fixtures
-
-  seed(ns: string, data: KatapultFixture): Record<string, number> {
-    const now = this.now();
-    const counts = { api_tokens: 0, organizations: 0, object_storage_accounts: 0, access_keys: 0, buckets: 0, objects: 0 };
-    for (const t of data.api_tokens) {
-      const digest = secretDigest(t.token);
-      this.store.insertToken.run({
-        // A token without a name is named after its digest: the name is shown in the state dump, the token never.
-        namespace: ns, token_digest: digest, name: t.name ?? `api-token:${digest.slice(0, 12)}`, scopes: JSON.stringify(t.scopes),
-        allowed_networks: t.allowed_networks?.length ? JSON.stringify(t.allowed_networks) : null,
-        rate_limit: t.rate_limit, expires_at: t.expires_at ? Date.parse(t.expires_at) : null,
-      });
-      counts.api_tokens++;
-    }
-    for (const c of data.clusters) this.store.insertCluster.run({ namespace: ns, region: c.region, data_center: JSON.stringify(c.data_center) });
-    for (const org of data.organizations) {
-      // Loading an organization that exists (same id or sub-domain) replaces it and everything it holds.
-      this.store.deleteOrganization(ns, org.id, org.sub_domain);
-      this.store.insertOrg.run({ namespace: ns, id: org.id, sub_domain: org.sub_domain, name: org.name ?? org.sub_domain, suspended: int(org.suspended), activated: int(org.activated) });
-      counts.organizations++;
-      for (const acc of org.object_storage_accounts) {
-        const accountId = acc.id ?? this.ids.account();
-        this.store.insertAccount.run({ namespace: ns, id: accountId, organization_id: org.id, region: acc.region, created_at: acc.created_at !== undefined ? acc.created_at * 1000 : now, provisioning: acc.provisioning_state, suspended: int(acc.suspended), size: acc.size });
-        counts.object_storage_accounts++;
-        for (const k of acc.access_keys) {
-          if ((k.s3_access_key_id === undefined) !== (k.s3_secret_access_key === undefined)) throw new Error(`access key ${k.id}: give both s3_access_key_id and s3_secret_access_key, or neither`);
-          const configured = k.state === 'configured';
-          this.store.insertKey.run({
-            namespace: ns, id: k.id, account_id: accountId, name: k.name, region: acc.region, created_at: k.created_at !== undefined ? k.created_at * 1000 : now,
-            all_buckets_read: int(k.all_buckets_read), all_objects_read: int(k.all_objects_read), all_objects_write: int(k.all_objects_write),
-            settled: int(configured), pending_since: null, s3_access_key_id: k.s3_access_key_id ?? null,
-            s3_secret_hash: k.s3_secret_access_key ? hashSecret(k.s3_secret_access_key) : null, credentials_generated_at: k.s3_access_key_id ? now : null,
-          });
-          if (k.s3_secret_access_key) this.store.setKeyS3Secret.run(k.s3_secret_access_key, ns, k.id);
-          counts.access_keys++;
-        }
-        for (const b of acc.buckets) {
-          const created = b.created_at !== undefined ? b.created_at * 1000 : now;
-          this.store.insertBucket.run({
-            namespace: ns, name: b.name, account_id: accountId, region: acc.region, label: b.label, created_at: created, pending_since: created - 86_400_000,
-            serve_static_site: int(b.serve_static_site), static_site_index: b.static_site_index, static_site_error: b.static_site_error,
-            public_read: int(b.access_control_list.public_read), public_list: int(b.access_control_list.public_list),
-            all_keys_read: int(b.access_control_list.all_keys_read), all_keys_write: int(b.access_control_list.all_keys_write),
-            read_key_ids: JSON.stringify(b.access_control_list.read_key_ids), write_key_ids: JSON.stringify(b.access_control_list.write_key_ids),
-            custom_domains: JSON.stringify(b.custom_domains), cors_origins: JSON.stringify(b.cors_origins),
-          });
-          counts.buckets++;
-          for (const o of b.objects) {
-            this.store.insertObject.run({ namespace: ns, bucket_name: b.name, path: o.path, size: o.size });
-            counts.objects++;
-          }
-        }
-      }
-    }
-    return counts;
-  }
 }
 
-const services = new WeakMap<VendorContext, KatapultService>();
-/** One service per vendor context (its statements are prepared once per database). */
+/** The service over a vendor context's parts (routes, the S3 plane and tests build it so). */
 export function katapultService(ctx: VendorContext): KatapultService {
-  let service = services.get(ctx);
-  if (!service) {
-    service = new KatapultService(ctx);
-    services.set(ctx, service);
-  }
-  return service;
+  return new KatapultService({ store: katapultStore(ctx.db), ids: katapultIds(ctx.ids), transitions: ctx.transitions, clock: ctx.clock, config: ctx.config });
 }
