@@ -16,10 +16,11 @@ import s3 from './015-s3.js';
 import katapultS3 from './016-katapult-s3.js';
 import krutrimS3 from './017-krutrim-s3.js';
 import katapultLookupIndexes from './026-katapult-lookup-indexes.js';
+import exoscaleApiKeysRoleIndex from './028-exoscale-api-keys-role-index.js';
 
 /**
  * The only place the order is defined. Append new migrations; never reorder. The array position is the
  * schema version; the file numbers were reserved per branch, so 018 runs before 012 (it landed first),
  * and 015–017 (the S3 plane) after 020.
  */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes, exoscaleApiKeysRoleIndex];

@@ -42,7 +42,7 @@ function describeIssues(problem: Problem): string {
     .join('; ');
 }
 
-export const errorModel: VendorErrorModel = {
+export const exoscaleErrors: VendorErrorModel = {
   fromFault: (value) => catalogue.fromFault(value),
   faultCodes: () => catalogue.codes(),
 

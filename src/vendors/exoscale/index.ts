@@ -1,11 +1,14 @@
 import type { VendorDefinition } from '../../core/vendor.js';
-import { errorModel } from './errors.js';
+import { exoscaleAuth } from './auth.js';
+import { exoscaleErrors } from './errors.js';
 import { exoscaleRoutes } from './routes.js';
 import { exoscaleS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { exoscaleFixture, type ExoscaleFixture } from './schemas.js';
-import { OPERATION_TRANSITION, seedExoscale } from './service.js';
+import { OPERATION_TRANSITION } from './operations.js';
+import { exoscaleSeed } from './seed.js';
 import { computeSignature, signatureMessage } from './signature.js';
+import { exoscaleTimeline } from './timeline.js';
 
 /**
  * Swagger UI cannot compute a signature: the docs page gives a pre-signed Authorization value for
@@ -15,7 +18,6 @@ import { computeSignature, signatureMessage } from './signature.js';
 const EXAMPLE = { key: 'EXO000000000000000000000001', secret: 'emulator-test-secret-do-not-use-in-prod-000', path: '/exoscale/v2/access-key', expires: 4_102_444_800 };
 const exampleAuthorization = () =>
   `EXO2-HMAC-SHA256 credential=${EXAMPLE.key},expires=${EXAMPLE.expires},signature=${computeSignature(EXAMPLE.secret, signatureMessage({ method: 'GET', path: EXAMPLE.path, body: '', signedQueryArgs: [], query: new Map(), expires: EXAMPLE.expires }))}`;
-import { exoscaleTimeline } from './timeline.js';
 
 export const exoscale: VendorDefinition<ExoscaleFixture> = {
   id: 'exoscale',
@@ -38,8 +40,9 @@ export const exoscale: VendorDefinition<ExoscaleFixture> = {
       default: { kind: 'delay', ms: 1000 },
     },
   ],
-  fixture: { schema: exoscaleFixture, seed: seedExoscale },
-  errors: errorModel,
+  auth: exoscaleAuth,
+  fixture: { schema: exoscaleFixture, seed: exoscaleSeed },
+  errors: exoscaleErrors,
   timeline: exoscaleTimeline,
   openapi: {
     get description() {

@@ -1,6 +1,7 @@
 import { genericWorld } from '../../s3/store.js';
 import type { S3Access, VendorS3 } from '../../s3/part.js';
 import { ExoscaleService } from './service.js';
+import { exoscaleStore } from './store.js';
 
 /** The zone of new buckets: Geneva [I]. */
 const REGION = 'ch-gva-2';
@@ -25,18 +26,19 @@ const SOS_OPERATION: Record<S3Access, string> = {
  * tables.
  */
 export const exoscaleS3: VendorS3 = {
-  key(ctx, ns, accessKeyId) {
-    const service = new ExoscaleService(ctx);
-    const found = service.s3Principal(ns, accessKeyId);
-    if (!found) return undefined;
-    const { principal, organizationId } = found;
+  key(ctx, namespace, accessKeyId) {
+    const { credentials, permissions } = new ExoscaleService({ store: exoscaleStore(ctx.db), clock: ctx.clock, ids: ctx.ids, transitions: ctx.transitions });
+    // The plane asks for the key without the request's time: the clock is read once here for the whole request.
+    const principal = credentials.principal(namespace, accessKeyId, ctx.clock.now());
+    if (!principal) return undefined;
+    const { organizationId } = principal;
     return {
       secret: principal.row.secret,
       owner: { id: organizationId, displayName: organizationId },
       region: REGION,
       may(access, bucket) {
         if (bucket !== undefined && bucket.ownerId !== organizationId) return false;
-        return service.sosAllows(ns, principal, SOS_OPERATION[access], bucket?.name);
+        return permissions.sosAllows(namespace, principal, SOS_OPERATION[access], bucket?.name);
       },
     };
   },

@@ -6,15 +6,15 @@ import { z } from 'zod';
  * (api-key, iam-role). Request bodies are strict: an unknown field is a 400.
  */
 
-export const ACCESS_KEY_PATTERN = /^EXO[0-9a-f]{24}$/;
+const ACCESS_KEY_PATTERN = /^EXO[0-9a-f]{24}$/;
 
 // ---- shared pieces -------------------------------------------------------------------------
 
 export const errorBody = z.object({ message: z.string() }).describe('Exoscale error: {"message": "…"}');
 
-export const labels = z.record(z.string(), z.string());
+const labels = z.record(z.string(), z.string());
 
-export const accessKeyResource = z
+const accessKeyResource = z
   .object({
     domain: z.enum(['partner', 'sos']),
     'resource-type': z.enum(['bucket', 'product']),
@@ -23,7 +23,7 @@ export const accessKeyResource = z
   .strict();
 export type AccessKeyResource = z.output<typeof accessKeyResource>;
 
-export const serviceRule = z
+const serviceRule = z
   .object({
     action: z.enum(['allow', 'deny']),
     expression: z.string().max(4096),
@@ -31,7 +31,7 @@ export const serviceRule = z
   })
   .strict();
 
-export const servicePolicy = z
+const servicePolicy = z
   .object({
     type: z.enum(['allow', 'deny', 'rules']),
     rules: z.array(serviceRule).optional(),
@@ -46,9 +46,10 @@ export const iamPolicy = z
   .strict();
 export type IamPolicy = z.output<typeof iamPolicy>;
 
-export const assumeRolePolicy = z.object({ rules: z.array(serviceRule).optional() }).strict();
+const assumeRolePolicy = z.object({ rules: z.array(serviceRule).optional() }).strict();
+export type AssumeRolePolicy = z.output<typeof assumeRolePolicy>;
 
-export const ROLE_PERMISSIONS = ['bypass-governance-retention', 'reset-iam-organization-policy'] as const;
+const ROLE_PERMISSIONS = ['bypass-governance-retention', 'reset-iam-organization-policy'] as const;
 const permissions = z
   .array(z.enum(ROLE_PERMISSIONS))
   .refine((items) => new Set(items).size === items.length, { message: 'permissions must be unique' });
@@ -82,7 +83,7 @@ export type AccessKey = z.output<typeof accessKey>;
 
 export const accessKeyList = z.object({ 'access-keys': z.array(accessKey) });
 
-export const accessKeyOperation = z.object({ operation: z.string(), tags: z.array(z.string()) });
+const accessKeyOperation = z.object({ operation: z.string(), tags: z.array(z.string()) });
 export const accessKeyOperationList = z.object({ 'access-key-operations': z.array(accessKeyOperation) });
 
 export const apiKey = z.object({ name: z.string(), key: z.string(), 'role-id': z.string() });

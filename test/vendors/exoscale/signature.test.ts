@@ -64,11 +64,11 @@ describe('EXO2-HMAC-SHA256: the server verifies the vendor vectors', () => {
   const t = useTestApp({ fresh: 'world' });
   let service: ExoscaleService;
   beforeEach(() => {
-    service = new ExoscaleService(t.runtime.ctx);
     // The vectors' keys are not EXO+hex, so they go straight into the store.
     const store = exoscaleStore(t.runtime.db);
+    service = new ExoscaleService({ store, clock: t.runtime.ctx.clock, ids: t.runtime.ctx.ids, transitions: t.runtime.ctx.transitions });
     for (const [key, secret] of [[GO_KEY, GO_SECRET], [TS_KEY, TS_SECRET]] as const) {
-      store.insertAccessKey({ namespace: 'default', key, secret, name: key, version: 'v2', tags: null, operations: null, resources: null, created_by: null, created_at: 0, revoke_operation_id: null, revoked_at: null });
+      store.accessKeyInsert({ namespace: 'default', key, secret, name: key, version: 'v2', tags: null, operations: null, resources: null, created_by: null, created_at: 0, revoke_operation_id: null, revoked_at: null });
     }
   });
 
@@ -79,29 +79,29 @@ describe('EXO2-HMAC-SHA256: the server verifies the vendor vectors', () => {
   };
 
   it('accepts the vectors that expire in 2077', () => {
-    for (const v of VECTORS.filter((x) => x.expires === 3376684800)) expect(service.authenticate(request(v)).key).toBe(GO_KEY);
+    for (const v of VECTORS.filter((x) => x.expires === 3376684800)) expect(service.credentials.authenticate(request(v), t.clock.now()).key).toBe(GO_KEY);
   });
 
   it('checks the 2025 vectors correctly, then refuses them only as expired (real time is past 1750000000)', () => {
     for (const v of VECTORS.filter((x) => x.expires === 1750000000)) {
-      expect(() => service.authenticate(request(v))).toThrow('Request signature has expired');
-      expect(() => service.authenticate({ ...request(v), authorization: request(v).authorization.replace(v.signature, VECTORS[0]!.signature) })).toThrow('Invalid request signature');
+      expect(() => service.credentials.authenticate(request(v), t.clock.now())).toThrow('Request signature has expired');
+      expect(() => service.credentials.authenticate({ ...request(v), authorization: request(v).authorization.replace(v.signature, VECTORS[0]!.signature) }, t.clock.now())).toThrow('Invalid request signature');
     }
   });
 
   it('moving the emulator clock never expires a client signature (two times)', () => {
     t.clock.advance(365 * 24 * 3600 * 1000 * 100);
-    expect(service.authenticate(request(VECTORS[0]!)).key).toBe(GO_KEY);
+    expect(service.credentials.authenticate(request(VECTORS[0]!), t.clock.now()).key).toBe(GO_KEY);
   });
 
   it('a one-byte change of path, body, query or expires breaks the signature', () => {
     const v = VECTORS[1]!;
     const base = request(v);
-    expect(() => service.authenticate({ ...base, path: '/v2/zones' })).toThrow('Invalid request signature');
-    expect(() => service.authenticate({ ...base, rawQuery: 'k1=v1&k2=v3' })).toThrow('Invalid request signature');
-    expect(() => service.authenticate({ ...base, body: Buffer.from(' ') })).toThrow('Invalid request signature');
-    expect(() => service.authenticate({ ...base, method: 'POST' })).toThrow('Invalid request signature');
-    expect(() => service.authenticate({ ...base, authorization: base.authorization.replace('3376684800', '3376684801') })).toThrow('Invalid request signature');
-    expect(() => service.authenticate({ ...base, rawQuery: 'k1=v1&k2=v2&k3=v3' })).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, path: '/v2/zones' }, t.clock.now())).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, rawQuery: 'k1=v1&k2=v3' }, t.clock.now())).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, body: Buffer.from(' ') }, t.clock.now())).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, method: 'POST' }, t.clock.now())).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, authorization: base.authorization.replace('3376684800', '3376684801') }, t.clock.now())).toThrow('Invalid request signature');
+    expect(() => service.credentials.authenticate({ ...base, rawQuery: 'k1=v1&k2=v2&k3=v3' }, t.clock.now())).toThrow('Invalid request signature');
   });
 });
