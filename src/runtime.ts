@@ -87,6 +87,7 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
   const namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
     if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
     rateLimiter.forget(scope.namespace, scope.vendor);
+    for (const vendor of vendors) if (scope.vendor === undefined || scope.vendor === vendor.id) vendor.forget?.(ctx, scope.namespace);
   });
   // The startup world is seeded once, into the template every namespace is copied from. A file
   // database keeps its namespaces across restarts; the default one is made now if it is missing.

@@ -122,6 +122,11 @@ export interface VendorDefinition<Fixture = unknown> {
      */
     seed(ctx: VendorContext, namespace: string, data: Fixture): Record<string, number>;
   };
+  /**
+   * Drops what the vendor keeps in memory beside its tables about one namespace (undefined: all),
+   * after a reset changed their rows behind its back (e.g. IONOS's per-user key counts).
+   */
+  forget?(ctx: VendorContext, namespace: string | undefined): void;
   errors: VendorErrorModel;
   /** Extra OpenAPI parts (security schemes, a note for the docs page) for `openapi/<id>.json`. */
   openapi?: { description?: string; components?: Record<string, unknown>; security?: Array<Record<string, string[]>> };

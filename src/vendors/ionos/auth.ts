@@ -1,8 +1,7 @@
 import { sameSecret, secretDigest } from '../../core/secrets.js';
 import type { VendorAuth, VendorContext } from '../../core/vendor.js';
 import { catalogue } from './errors.js';
-import type { Caller } from './service.js';
-import { ionosStore } from './store.js';
+import { ionosStore, type Caller } from './store.js';
 
 /** Operations that the vendor SDK does not list 429 for: not rate limited. */
 const NOT_RATE_LIMITED = new Set(['accesskeysRenew']);
@@ -33,19 +32,19 @@ export function ionosAuth(ctx: VendorContext): VendorAuth<Caller> {
     unrouted: true,
     rateLimited: (route) => !NOT_RATE_LIMITED.has(route.operation),
     authenticate(request) {
-      const ns = request.emulator.namespace;
+      const { namespace } = request.emulator;
       const auth = parseAuthorization(request.headers.authorization);
-      // A bearer token is found by its digest, a basic credential by its username; then the secret's digest is compared in constant time.
-      const credential = auth?.kind === 'bearer' ? store.bearer(ns, secretDigest(auth.token)) : auth?.kind === 'basic' ? store.basic(ns, auth.username) : undefined;
-      const given = auth?.kind === 'bearer' ? auth.token : auth?.kind === 'basic' ? auth.password : '';
-      if (!credential || !sameSecret(secretDigest(given), credential.secret_hash)) throw catalogue.error('paas-auth-1');
-      const user = store.user(ns, credential.user_id);
-      if (!user) throw catalogue.error('paas-auth-1');
-      return { principal: { credential, user }, credential: credential.id, rateLimit: credential.rate_limit };
+      if (!auth) throw catalogue.error('paas-auth-1');
+      // A bearer token is found by its digest, a basic credential by its username (either with its user, in one
+      // statement); then the secret's digest is compared in constant time.
+      const digest = secretDigest(auth.kind === 'bearer' ? auth.token : auth.password);
+      const caller = auth.kind === 'bearer' ? store.callerByTokenDigest(namespace, digest) : store.callerByUsername(namespace, auth.username);
+      if (!caller || !sameSecret(digest, caller.credential.secretHash)) throw catalogue.error('paas-auth-1');
+      return { principal: caller, credential: caller.credential.id, rateLimit: caller.credential.rateLimit };
     },
     rateLimitError: (decision) => catalogue.error('paas-ratelimit-1', { headers: { 'retry-after': String(decision.retryAfterSeconds) } }),
     authorize(caller) {
-      if (caller.credential.object_storage_access !== 1) throw catalogue.error('paas-auth-2');
+      if (!caller.credential.objectStorageAccess) throw catalogue.error('paas-auth-2');
     },
   };
 }

@@ -45,7 +45,7 @@ function where(path: Array<string | number>): string {
   return path.map(String).join('.');
 }
 
-export const errorModel: VendorErrorModel = {
+export const ionosErrors: VendorErrorModel = {
   fromFault: (value) => catalogue.fromFault(value),
   faultCodes: () => catalogue.codes(),
   fromProblem(p: Problem): VendorError {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { VendorContext } from '../../core/vendor.js';
 import { ionosIds } from './ids.js';
@@ -14,11 +15,9 @@ import {
   regionRead,
   regionReadList,
   regionsQuery,
-  type AccessKeyCreate,
-  type AccessKeyEnsure,
 } from './schemas.js';
-import { IonosService, type Caller } from './service.js';
-import { ionosStore } from './store.js';
+import { IonosService } from './service.js';
+import { ionosStore, type Caller } from './store.js';
 import { publicBase } from '../../http/public-url.js';
 import { principalOf } from '../../http/request-context.js';
 
@@ -29,9 +28,9 @@ function errors(...statuses: number[]): Record<number, typeof errorBody> {
   return Object.fromEntries(statuses.map((s) => [s, errorBody]));
 }
 
-export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
-  const store = ionosStore(ctx.db);
-  const service = new IonosService({ store, clock: ctx.clock, ids: ionosIds(ctx.ids), transitions: ctx.transitions, keyLimit: ctx.config.ionosKeyLimit });
+export function ionosRoutes(fastify: FastifyInstance, ctx: VendorContext): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const service = new IonosService({ store: ionosStore(ctx.db), ids: ionosIds(ctx.ids), transitions: ctx.transitions, keyLimit: ctx.config.ionosKeyLimit });
   const caller = (request: FastifyRequest): Caller => principalOf<Caller>(request);
   /** The API root as this request reached it, for absolute `_links`. */
   const apiRoot = (request: FastifyRequest): string => {
@@ -54,8 +53,8 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
       },
     },
     async (request) => {
-      const q = request.query as z.output<typeof accessKeysQuery>;
-      return service.list(request.emulator.namespace, caller(request), q, q['filter.accesskeyId'], apiRoot(request));
+      const { namespace, now } = request.emulator;
+      return service.list(namespace, caller(request), request.query, request.query['filter.accesskeyId'], apiRoot(request), now);
     },
   );
 
@@ -71,7 +70,8 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
       },
     },
     async (request, reply) => {
-      const key = service.create(request.emulator.namespace, caller(request), request.body as AccessKeyCreate, request.emulator.outcome);
+      const { namespace, outcome, now } = request.emulator;
+      const key = service.create(namespace, caller(request), request.body, outcome, now);
       return reply.code(201).send(key);
     },
   );
@@ -88,8 +88,8 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
       },
     },
     async (request) => {
-      const { accesskeyId } = request.params as z.output<typeof accessKeyIdParams>;
-      return service.get(request.emulator.namespace, caller(request), accesskeyId);
+      const { namespace, now } = request.emulator;
+      return service.get(namespace, caller(request), request.params.accesskeyId, now);
     },
   );
 
@@ -106,8 +106,8 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
       },
     },
     async (request) => {
-      const { accesskeyId } = request.params as z.output<typeof accessKeyIdParams>;
-      return service.ensure(request.emulator.namespace, caller(request), accesskeyId, request.body as AccessKeyEnsure, request.emulator.outcome).key;
+      const { namespace, outcome, now } = request.emulator;
+      return service.ensure(namespace, caller(request), request.params.accesskeyId, request.body, outcome, now);
     },
   );
 
@@ -119,13 +119,14 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
         summary: 'Delete AccessKey',
         tags: TAGS,
         params: accessKeyIdParams,
-        response: { 202: z.null().describe('Deletion accepted; no body'), ...errors(400, 401, 403, 404, 429, 500, 503) },
+        // Optional, so the handler can send undefined (no body at all); null would go out as the text `null`.
+        response: { 202: z.null().describe('Deletion accepted; no body').optional(), ...errors(400, 401, 403, 404, 429, 500, 503) },
       },
     },
     async (request, reply) => {
-      const { accesskeyId } = request.params as z.output<typeof accessKeyIdParams>;
-      service.remove(request.emulator.namespace, caller(request), accesskeyId, request.emulator.outcome);
-      return reply.code(202).header('content-type', 'application/json').send();
+      const { namespace, outcome, now } = request.emulator;
+      service.remove(namespace, caller(request), request.params.accesskeyId, outcome, now);
+      return reply.code(202).header('content-type', 'application/json').send(undefined);
     },
   );
 
@@ -141,8 +142,8 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
       },
     },
     async (request) => {
-      const { accesskeyId } = request.params as z.output<typeof accessKeyIdParams>;
-      return service.renew(request.emulator.namespace, caller(request), accesskeyId, request.emulator.outcome);
+      const { namespace, outcome, now } = request.emulator;
+      return service.renew(namespace, caller(request), request.params.accesskeyId, outcome, now);
     },
   );
 
@@ -157,7 +158,7 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
         response: { 200: regionReadList, ...errors(400, 401, 403, 429, 500, 503) },
       },
     },
-    async (request) => service.regions(request.emulator.namespace, request.query as z.output<typeof regionsQuery>, apiRoot(request)),
+    async (request) => service.regions(request.emulator.namespace, request.query, apiRoot(request)),
   );
 
   app.get(
@@ -171,6 +172,6 @@ export function ionosRoutes(app: FastifyInstance, ctx: VendorContext): void {
         response: { 200: regionRead, ...errors(400, 401, 403, 404, 429, 500, 503) },
       },
     },
-    async (request) => service.region(request.emulator.namespace, (request.params as z.output<typeof regionParams>).region),
+    async (request) => service.region(request.emulator.namespace, request.params.region),
   );
 }

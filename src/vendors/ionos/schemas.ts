@@ -5,7 +5,7 @@ import { z } from 'zod';
  * (vendor-specs/ionos-objectstorage-management-openapi.yaml), plus the fixture section.
  */
 
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const STATUSES = ['PROVISIONING', 'DESTROYING', 'AVAILABLE', 'FAILED'] as const;
 export type AccessKeyStatus = (typeof STATUSES)[number];
 
@@ -18,7 +18,7 @@ export const errorBody = z
   })
   .meta({ description: 'IONOS Error: every non-2xx response' });
 
-export const accessKeyProperties = z.object({
+const accessKeyProperties = z.object({
   description: z.string(),
   accessKey: z.string().meta({ description: '92 characters' }),
   secretKey: z.string().nullable().meta({ description: 'Only in the create (POST) and renew responses; null everywhere else' }),
@@ -26,7 +26,7 @@ export const accessKeyProperties = z.object({
   contractUserId: z.string(),
 });
 
-export const accessKeyMetadata = z.object({
+const accessKeyMetadata = z.object({
   createdDate: z.string(),
   createdBy: z.string(),
   createdByUserId: z.string(),
@@ -63,9 +63,9 @@ export const accessKeyReadList = z.object({
 });
 export type AccessKeyReadList = z.output<typeof accessKeyReadList>;
 
-export const regionCapability = z.object({ iam: z.boolean().optional(), s3select: z.boolean().optional() });
+const regionCapability = z.object({ iam: z.boolean().optional(), s3select: z.boolean().optional() });
 
-export const regionProperties = z.object({
+const regionProperties = z.object({
   version: z.number().int(),
   endpoint: z.string(),
   website: z.string(),
@@ -106,7 +106,7 @@ const intParam = (min: number, max: number) =>
     // What a client sends is a number: the OpenAPI document says integer, not the string zod parses.
     .meta({ type: 'integer', minimum: min, maximum: max });
 
-export const paginationQuery = {
+const paginationQuery = {
   offset: intParam(0, INT32_MAX).optional().meta({ description: 'default 0' }),
   limit: intParam(1, 1000).optional().meta({ description: 'default 100, 1–1000' }),
 };

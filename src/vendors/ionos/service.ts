@@ -1,44 +1,39 @@
-import type { Clock } from '../../core/clock.js';
 import type { Transitions } from '../../core/transitions.js';
 import { catalogue } from './errors.js';
 import { nameUuid, type ionosIds } from './ids.js';
 import type { AccessKeyCreate, AccessKeyEnsure, AccessKeyRead, AccessKeyReadList, AccessKeyStatus, Links, RegionRead, RegionReadList } from './schemas.js';
-import type { AccessKeyRow, CredentialRow, IonosStore, RegionRow, StoredKeyRow, UserRow } from './store.js';
+import type { AccessKey, Caller, IonosStore, NewAccessKey, Region, User } from './store.js';
 
-/** IONOS access keys and regions: behaviour, no HTTP. */
+/** IONOS access keys and regions: behaviour, no HTTP. Every method on the request path takes the request's `now`. */
 
 export const TRANSITION_PROVISIONING = 'ionos.accesskey.provisioning';
 export const TRANSITION_DESTROYING = 'ionos.accesskey.destroying';
 
 /** Fault-rule outcomes this vendor understands (on accesskeysPost, accesskeysPut, accesskeysRenew, accesskeysDelete). */
-export const OUTCOME_FAILED = 'FAILED';
+const OUTCOME_FAILED = 'FAILED';
 const DEFAULT_FAILED_MESSAGE = {
   provisioning: 'The access key could not be provisioned',
   destroying: 'The access key could not be deleted',
 } as const;
 
 /** URN formats as the API docs' examples show them (`createdBy`, `lastModifiedBy`; the Ansible docs show `ionos:iam:cloud::users/…`). */
-export const userUrn = (userId: string) => `ionos:identity:::users/${userId}`;
-export const accessKeyUrn = (contract: string, id: string) => `ionos:s3::${contract}:accesskeys/${id}`;
+const userUrn = (userId: string) => `ionos:identity:::users/${userId}`;
+const accessKeyUrn = (contract: string, id: string) => `ionos:s3::${contract}:accesskeys/${id}`;
 
-export const DEFAULT_OFFSET = 0;
-export const DEFAULT_LIMIT = 100;
+const DEFAULT_OFFSET = 0;
+const DEFAULT_LIMIT = 100;
+/** Fresh ids drawn for a create before giving up: a taken one only comes from ids repeating (ID_SEED and a file database). */
+const ID_ATTEMPTS = 5;
 
-export interface Caller {
-  credential: CredentialRow;
-  user: UserRow;
-}
-
-export interface IonosServiceDeps {
+interface IonosServiceDeps {
   store: IonosStore;
-  clock: Clock;
   ids: ReturnType<typeof ionosIds>;
   transitions: Transitions;
   /** Keys per user (IONOS_KEY_LIMIT). */
   keyLimit: number;
 }
 
-export interface Page {
+interface Page {
   offset?: number | undefined;
   limit?: number | undefined;
 }
@@ -47,7 +42,7 @@ export interface Page {
 let lastIso: { ms: number; text: string } = { ms: Number.NaN, text: '' };
 
 /** UTC with a trailing Z and whole seconds: the Go SDK appends a Z when there is none. */
-export function isoTime(ms: number): string {
+function isoTime(ms: number): string {
   if (ms === lastIso.ms) return lastIso.text;
   // toISOString always ends in `.sssZ`: cut the milliseconds without a regular expression.
   const text = `${new Date(ms).toISOString().slice(0, -5)}Z`;
@@ -55,8 +50,9 @@ export function isoTime(ms: number): string {
   return text;
 }
 
+/** A key with its status as the API shows it now. */
 interface Settled {
-  row: StoredKeyRow;
+  key: AccessKey;
   status: AccessKeyStatus;
   statusMessage: string | null;
 }
@@ -76,49 +72,62 @@ export class IonosService {
 
   // ---- lifecycle, computed on read ----
 
-  /** The key's status now; settles finished transitions (undefined: the key is gone). */
-  private settle(ns: string, row: StoredKeyRow): Settled | undefined {
-    const { store, clock, transitions } = this.deps;
-    const now = clock.now();
-    switch (row.phase) {
-      case 'available':
-        return { row, status: 'AVAILABLE', statusMessage: null };
-      case 'failed':
-        return { row, status: 'FAILED', statusMessage: row.fail_message ?? DEFAULT_FAILED_MESSAGE.provisioning };
-      case 'provisioning': {
-        if (!transitions.reached(ns, TRANSITION_PROVISIONING, row.id, row.phase_since, now)) return { row, status: 'PROVISIONING', statusMessage: null };
-        const phase = row.fail_message === null ? 'available' : 'failed';
-        store.setPhase(ns, row.id, phase, now, row.fail_message);
-        return this.settle(ns, { ...row, phase, phase_since: now });
-      }
-      case 'destroying': {
-        if (!transitions.reached(ns, TRANSITION_DESTROYING, row.id, row.phase_since, now)) return { row, status: 'DESTROYING', statusMessage: null };
-        if (row.fail_message !== null) {
-          store.setPhase(ns, row.id, 'failed', now, row.fail_message);
-          return this.settle(ns, { ...row, phase: 'failed', phase_since: now });
+  /**
+   * The keys' status at `now`. A read that writes: a key whose transition has finished is stored in
+   * its new phase (AVAILABLE or FAILED) or deleted (its deletion finished), so that what the
+   * transition decided (a `reads:<n>` count, a delay) is settled once and every later read agrees.
+   * At most two statements, however many keys settle. Keys that are gone are left out.
+   */
+  private settleDue(namespace: string, keys: readonly AccessKey[], now: number): Settled[] {
+    const { store, transitions } = this.deps;
+    const settled: Settled[] = [];
+    const finished: string[] = [];
+    const destroyed: AccessKey[] = [];
+    for (const key of keys) {
+      if (key.phase === 'provisioning' || key.phase === 'destroying') {
+        const name = key.phase === 'provisioning' ? TRANSITION_PROVISIONING : TRANSITION_DESTROYING;
+        if (!transitions.reached(namespace, name, key.id, key.phaseSince, now)) {
+          settled.push({ key, status: key.phase === 'provisioning' ? 'PROVISIONING' : 'DESTROYING', statusMessage: null });
+          continue;
         }
-        store.deleteKey(ns, row.id);
-        return undefined;
+        // A deletion that was told to fail leaves the key FAILED; otherwise the key is gone.
+        if (key.phase === 'destroying' && key.failMessage === null) {
+          destroyed.push(key);
+          continue;
+        }
+        finished.push(key.id);
+        key.phase = key.failMessage === null ? 'available' : 'failed';
+        key.phaseSince = now;
       }
+      settled.push(key.phase === 'available'
+        ? { key, status: 'AVAILABLE', statusMessage: null }
+        : { key, status: 'FAILED', statusMessage: key.failMessage ?? DEFAULT_FAILED_MESSAGE.provisioning });
     }
+    if (finished.length > 0 || destroyed.length > 0) {
+      store.transaction(namespace, () => {
+        if (finished.length > 0) store.keysSettle(namespace, finished, now);
+        if (destroyed.length > 0) store.keysDelete(namespace, destroyed);
+      });
+    }
+    return settled;
   }
 
-  private ownKey(ns: string, caller: Caller, id: string): Settled {
-    const row = this.deps.store.key(ns, id);
-    const settled = row && row.user_id === caller.user.user_id ? this.settle(ns, row) : undefined;
+  private ownKey(namespace: string, caller: Caller, id: string, now: number): Settled {
+    const key = this.deps.store.keyById(namespace, id);
+    const settled = key && key.userId === caller.user.userId ? this.settleDue(namespace, [key], now)[0] : undefined;
     if (!settled) throw catalogue.error('paas-resource-1', { message: `AccessKey with id '${id}' not found` });
     return settled;
   }
 
-  private liveKeys(ns: string, userId: string): Settled[] {
-    return this.deps.store.keysOfUser(ns, userId).flatMap((row) => this.settle(ns, row) ?? []);
+  private liveKeys(namespace: string, userId: string, now: number): Settled[] {
+    return this.settleDue(namespace, this.deps.store.keysByUser(namespace, userId), now);
   }
 
-  private enforceLimit(ns: string, caller: Caller): void {
+  private enforceLimit(namespace: string, caller: Caller, now: number): void {
     const limit = this.deps.keyLimit;
     // Fewer rows than the limit: room for sure. Otherwise settle them and count the live ones.
-    if (this.deps.store.keyRowCount(ns, caller.user.user_id) < limit) return;
-    if (this.liveKeys(ns, caller.user.user_id).length >= limit) {
+    if (this.deps.store.keyRowCount(namespace, caller.user.userId) < limit) return;
+    if (this.liveKeys(namespace, caller.user.userId, now).length >= limit) {
       throw catalogue.error('paas-quota-1', { message: `The maximum number of access keys per user (${limit}) has been reached` });
     }
   }
@@ -131,56 +140,56 @@ export class IonosService {
     throw catalogue.error('paas-validation-1', { message: `Unknown emulator outcome "${outcome}" for ionos: use FAILED or FAILED:<statusMessage>` });
   }
 
-  private restart(ns: string, id: string): void {
-    this.deps.transitions.restart(ns, TRANSITION_PROVISIONING, id);
-    this.deps.transitions.restart(ns, TRANSITION_DESTROYING, id);
+  private restart(namespace: string, id: string): void {
+    this.deps.transitions.restart(namespace, TRANSITION_PROVISIONING, id);
+    this.deps.transitions.restart(namespace, TRANSITION_DESTROYING, id);
   }
 
   // ---- views ----
 
   /** `regions`: the namespace's region ids, read once per request (a list shares them across its items). */
-  private view(ns: string, caller: Caller, s: Settled, secret: string | null = null, regions: string[] = this.deps.store.regionIds(ns)): AccessKeyRead {
-    const { row } = s;
+  private view(namespace: string, caller: Caller, s: Settled, secret: string | null = null, regions: string[] = this.deps.store.regionIds(namespace)): AccessKeyRead {
+    const { key } = s;
     const { user } = caller;
     return {
-      id: row.id,
+      id: key.id,
       type: 'accesskey',
-      href: `/accesskeys/${row.id}`,
+      href: `/accesskeys/${key.id}`,
       metadata: {
-        createdDate: isoTime(row.created_at),
-        createdBy: userUrn(row.created_by_user_id),
-        createdByUserId: row.created_by_user_id,
-        lastModifiedDate: isoTime(row.modified_at),
-        lastModifiedBy: userUrn(row.modified_by_user_id),
-        lastModifiedByUserId: row.modified_by_user_id,
-        resourceURN: accessKeyUrn(user.contract_number, row.id),
+        createdDate: isoTime(key.createdAt),
+        createdBy: userUrn(key.createdByUserId),
+        createdByUserId: key.createdByUserId,
+        lastModifiedDate: isoTime(key.modifiedAt),
+        lastModifiedBy: userUrn(key.modifiedByUserId),
+        lastModifiedByUserId: key.modifiedByUserId,
+        resourceURN: accessKeyUrn(user.contractNumber, key.id),
         status: s.status,
         statusMessage: s.statusMessage,
-        administrative: user.administrative === 1,
+        administrative: user.administrative,
         supportedRegions: regions,
       },
       properties: {
-        description: row.description,
-        accessKey: row.access_key,
+        description: key.description,
+        accessKey: key.accessKey,
         secretKey: secret,
-        canonicalUserId: user.canonical_user_id,
-        contractUserId: `${user.contract_number}:${user.user_id}`,
+        canonicalUserId: user.canonicalUserId,
+        contractUserId: `${user.contractNumber}:${user.userId}`,
       },
     };
   }
 
-  private regionView(r: RegionRow): RegionRead {
+  private regionView(r: Region): RegionRead {
     return {
       id: r.id,
       type: 'region',
       href: `/regions/${r.id}`,
-      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+      metadata: r.metadata,
       properties: {
         version: r.version,
         endpoint: r.endpoint,
         website: r.website,
-        capability: JSON.parse(r.capability) as { iam?: boolean; s3select?: boolean },
-        ...(r.storage_classes !== null ? { storageClasses: JSON.parse(r.storage_classes) as string[] } : {}),
+        capability: r.capability,
+        ...(r.storageClasses !== null ? { storageClasses: r.storageClasses } : {}),
         location: r.location,
       },
     };
@@ -188,127 +197,140 @@ export class IonosService {
 
   // ---- access keys ----
 
-  list(ns: string, caller: Caller, page: Page, filter: string | undefined, root: string): AccessKeyReadList {
+  /** Three statements (caller, keys, regions), plus at most two when keys settle. */
+  list(namespace: string, caller: Caller, page: Page, filter: string | undefined, root: string, now: number): AccessKeyReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
-    const all = this.liveKeys(ns, caller.user.user_id).filter((s) => filter === undefined || s.row.access_key === filter || s.row.id === filter.toLowerCase());
-    const regions = this.deps.store.regionIds(ns);
+    const all = this.liveKeys(namespace, caller.user.userId, now).filter((s) => filter === undefined || s.key.accessKey === filter || s.key.id === filter.toLowerCase());
+    const regions = this.deps.store.regionIds(namespace);
     return {
-      id: nameUuid(`ionos:accesskeys:${caller.user.contract_number}:${caller.user.user_id}`),
+      id: nameUuid(`ionos:accesskeys:${caller.user.contractNumber}:${caller.user.userId}`),
       type: 'collection',
       href: '/accesskeys',
-      items: all.slice(offset, offset + limit).map((s) => this.view(ns, caller, s, null, regions)),
+      items: all.slice(offset, offset + limit).map((s) => this.view(namespace, caller, s, null, regions)),
       offset,
       limit,
       _links: pageLinks(root, '/accesskeys', offset, limit, all.length, filter === undefined ? {} : { 'filter.accesskeyId': filter }),
     };
   }
 
-  get(ns: string, caller: Caller, id: string): AccessKeyRead {
-    return this.view(ns, caller, this.ownKey(ns, caller, id.toLowerCase()));
+  get(namespace: string, caller: Caller, id: string, now: number): AccessKeyRead {
+    return this.view(namespace, caller, this.ownKey(namespace, caller, id.toLowerCase(), now));
   }
 
-  create(ns: string, caller: Caller, body: AccessKeyCreate, outcome: string | undefined): AccessKeyRead {
+  /** Three statements (caller, the INSERT with its seq, regions); the key limit is checked on a count kept in memory. */
+  create(namespace: string, caller: Caller, body: AccessKeyCreate, outcome: string | undefined, now: number): AccessKeyRead {
     const failMessage = this.failMessage(outcome, 'provisioning');
-    this.enforceLimit(ns, caller);
-    const { store, clock, ids } = this.deps;
-    const now = clock.now();
-    const userId = caller.user.user_id;
-    const row = this.newKeyRow(ns, ids.accessKeyId(), userId, body.properties.description, failMessage, now);
-    store.insertKey(ns, row);
-    this.restart(ns, row.id);
-    return this.view(ns, caller, { row, status: 'PROVISIONING', statusMessage: null }, row.secret_key);
+    const { store, ids } = this.deps;
+    const key = store.transaction(namespace, () => {
+      this.enforceLimit(namespace, caller, now);
+      for (let attempt = 1; ; attempt++) {
+        const fresh = this.newKey(ids.accessKeyId(), caller.user.userId, body.properties.description, failMessage, now);
+        if (store.keyInsert(namespace, fresh)) return fresh;
+        if (attempt === ID_ATTEMPTS) throw catalogue.error('paas-internal-1');
+      }
+    });
+    this.restart(namespace, key.id);
+    return this.view(namespace, caller, { key, status: 'PROVISIONING', statusMessage: null }, key.secretKey);
   }
 
   /** A new key, provisioning from `now`, with a fresh access key and secret. */
-  private newKeyRow(ns: string, id: string, userId: string, description: string, failMessage: string | null, now: number): AccessKeyRow {
-    const { store, ids } = this.deps;
+  private newKey(id: string, userId: string, description: string, failMessage: string | null, now: number): NewAccessKey {
+    const { ids } = this.deps;
     return {
       id,
-      user_id: userId,
+      userId,
       description,
-      access_key: ids.accessKey(),
-      secret_key: ids.secretKey(),
+      accessKey: ids.accessKey(),
+      secretKey: ids.secretKey(),
       phase: 'provisioning',
-      phase_since: now,
-      fail_message: failMessage,
-      created_at: now,
-      created_by_user_id: userId,
-      modified_at: now,
-      modified_by_user_id: userId,
-      seq: store.nextSeq(ns),
+      phaseSince: now,
+      failMessage,
+      createdAt: now,
+      createdByUserId: userId,
+      modifiedAt: now,
+      modifiedByUserId: userId,
     };
   }
 
   /** PUT: create-or-replace. Only `description` is writable; previous values are not kept. */
-  ensure(ns: string, caller: Caller, pathId: string, body: AccessKeyEnsure, outcome: string | undefined): { created: boolean; key: AccessKeyRead } {
+  ensure(namespace: string, caller: Caller, pathId: string, body: AccessKeyEnsure, outcome: string | undefined, now: number): AccessKeyRead {
     const id = pathId.toLowerCase();
     if (body.id !== undefined && body.id.toLowerCase() !== id) {
       throw catalogue.error('paas-conflict-1', { message: `The id in the request body ('${body.id}') does not match the id in the path ('${pathId}')` });
     }
     const failMessage = this.failMessage(outcome, 'provisioning');
-    const { store, clock } = this.deps;
-    const now = clock.now();
-    const userId = caller.user.user_id;
-    const existingRow = store.key(ns, id);
-    const existing = existingRow ? this.settle(ns, existingRow) : undefined;
-    if (existing && existing.row.user_id !== userId) {
-      throw catalogue.error('paas-conflict-1', { message: `An AccessKey with id '${id}' already exists and belongs to another user` });
-    }
-    if (existing?.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' is being deleted (status DESTROYING)` });
-    }
-    if (existing) {
-      store.replaceKey(ns, id, { description: body.properties.description, since: now, failMessage, modifiedBy: userId });
-    } else {
-      this.enforceLimit(ns, caller);
-      store.insertKey(ns, this.newKeyRow(ns, id, userId, body.properties.description, failMessage, now));
-    }
-    this.restart(ns, id);
-    const row = store.key(ns, id)!;
-    return { created: !existing, key: this.view(ns, caller, { row, status: 'PROVISIONING', statusMessage: null }) };
+    const { store } = this.deps;
+    const userId = caller.user.userId;
+    const key = store.transaction(namespace, () => {
+      const found = store.keyById(namespace, id);
+      const existing = found ? this.settleDue(namespace, [found], now)[0] : undefined;
+      if (existing && existing.key.userId !== userId) {
+        throw catalogue.error('paas-conflict-1', { message: `An AccessKey with id '${id}' already exists and belongs to another user` });
+      }
+      if (existing?.status === 'DESTROYING') {
+        throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' is being deleted (status DESTROYING)` });
+      }
+      if (existing) {
+        store.keyReplace(namespace, id, { description: body.properties.description, since: now, failMessage, modifiedBy: userId });
+        return { ...existing.key, description: body.properties.description, phase: 'provisioning' as const, phaseSince: now, failMessage, modifiedAt: now, modifiedByUserId: userId };
+      }
+      this.enforceLimit(namespace, caller, now);
+      const fresh = this.newKey(id, userId, body.properties.description, failMessage, now);
+      store.keyInsert(namespace, fresh);
+      return fresh;
+    });
+    this.restart(namespace, id);
+    return this.view(namespace, caller, { key, status: 'PROVISIONING', statusMessage: null });
   }
 
   /** Replaces the secret; the new one is in this response only. */
-  renew(ns: string, caller: Caller, pathId: string, outcome: string | undefined): AccessKeyRead {
+  renew(namespace: string, caller: Caller, pathId: string, outcome: string | undefined, now: number): AccessKeyRead {
     const id = pathId.toLowerCase();
     const failMessage = this.failMessage(outcome, 'provisioning');
-    const current = this.ownKey(ns, caller, id);
-    if (current.status === 'PROVISIONING' || current.status === 'DESTROYING') {
-      throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' cannot be renewed while its status is ${current.status}` });
-    }
-    const { store, clock, ids } = this.deps;
-    const now = clock.now();
-    const secret = ids.secretKey();
-    store.renewKey(ns, id, { secret, since: now, failMessage, modifiedBy: caller.user.user_id });
-    this.restart(ns, id);
-    return this.view(ns, caller, { row: store.key(ns, id)!, status: 'PROVISIONING', statusMessage: null }, secret);
+    const { store, ids } = this.deps;
+    const { key, secret } = store.transaction(namespace, () => {
+      const current = this.ownKey(namespace, caller, id, now);
+      if (current.status === 'PROVISIONING' || current.status === 'DESTROYING') {
+        throw catalogue.error('paas-conflict-1', { message: `AccessKey '${id}' cannot be renewed while its status is ${current.status}` });
+      }
+      const renewed = { secret: ids.secretKey(), since: now, failMessage, modifiedBy: caller.user.userId };
+      store.keyRenew(namespace, id, renewed);
+      return { secret: renewed.secret, key: { ...current.key, phase: 'provisioning' as const, phaseSince: now, failMessage, modifiedAt: now, modifiedByUserId: renewed.modifiedBy } };
+    });
+    this.restart(namespace, id);
+    return this.view(namespace, caller, { key, status: 'PROVISIONING', statusMessage: null }, secret);
   }
 
   /** Starts the deletion (DESTROYING, then gone); deleting a key already DESTROYING changes nothing. */
-  remove(ns: string, caller: Caller, pathId: string, outcome: string | undefined): void {
+  remove(namespace: string, caller: Caller, pathId: string, outcome: string | undefined, now: number): void {
     const id = pathId.toLowerCase();
     const failMessage = this.failMessage(outcome, 'destroying');
-    const current = this.ownKey(ns, caller, id);
-    if (current.status === 'DESTROYING') return;
-    this.deps.store.setPhase(ns, id, 'destroying', this.deps.clock.now(), failMessage);
-    this.restart(ns, id);
+    const { store } = this.deps;
+    const started = store.transaction(namespace, () => {
+      const current = this.ownKey(namespace, caller, id, now);
+      if (current.status === 'DESTROYING') return false;
+      store.keyPhaseSet(namespace, id, 'destroying', now, failMessage);
+      return true;
+    });
+    if (started) this.restart(namespace, id);
   }
 
-  /** The S3 plane's view of a key (src/vendors/ionos/s3.ts): its status now, its secret, its user. */
-  s3Key(ns: string, accessKey: string): { status: AccessKeyStatus; secret: string | undefined; user: UserRow | undefined } | undefined {
-    const row = this.deps.store.keyByAccessKey(ns, accessKey);
-    const settled = row && this.settle(ns, row);
-    if (!settled) return undefined;
-    return { status: settled.status, secret: this.deps.store.secretOf(ns, row.id), user: this.deps.store.user(ns, row.user_id) };
+  /** The S3 plane's view of a key (src/vendors/ionos/s3.ts): its status at `now`, its secret, its user. */
+  s3Key(namespace: string, accessKey: string, now: number): { status: AccessKeyStatus; secret: string; user: User | undefined } | undefined {
+    const { store } = this.deps;
+    const key = store.keyWithSecretByAccessKey(namespace, accessKey);
+    const settled = key && this.settleDue(namespace, [key], now)[0];
+    if (!key || !settled) return undefined;
+    return { status: settled.status, secret: key.secretKey, user: store.userById(namespace, key.userId) };
   }
 
   // ---- regions ----
 
-  regions(ns: string, page: Page, root: string): RegionReadList {
+  regions(namespace: string, page: Page, root: string): RegionReadList {
     const offset = page.offset ?? DEFAULT_OFFSET;
     const limit = page.limit ?? DEFAULT_LIMIT;
-    const all = this.deps.store.regions(ns);
+    const all = this.deps.store.regionsInOrder(namespace);
     return {
       id: nameUuid('ionos:regions'),
       type: 'collection',
@@ -320,8 +342,8 @@ export class IonosService {
     };
   }
 
-  region(ns: string, id: string): RegionRead {
-    const row = this.deps.store.region(ns, id);
+  region(namespace: string, id: string): RegionRead {
+    const row = this.deps.store.regionById(namespace, id);
     if (!row) throw catalogue.error('paas-resource-1', { message: `Region '${id}' not found` });
     return this.regionView(row);
   }
