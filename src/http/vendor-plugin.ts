@@ -51,8 +51,16 @@ function runAuth(auth: VendorAuth<unknown>, runtime: Runtime, vendorId: string, 
 function authHook(auth: VendorAuth<unknown>, runtime: Runtime, vendorId: string, route: AuthRoute): AuthHook {
   const limited = auth.rateLimited?.(route) ?? true;
   return function authenticate(request, reply, done) {
-    runAuth(auth, runtime, vendorId, route, limited, request, reply); // a throw reaches the error handler
-    done();
+    // Run once the bytes that came with the head are parsed: an HTTP-level error in the body that
+    // arrived with it (bad chunking) is then answered as that, not as a missing credential.
+    queueMicrotask(() => {
+      try {
+        runAuth(auth, runtime, vendorId, route, limited, request, reply);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
+    });
   };
 }
 

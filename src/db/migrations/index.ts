@@ -18,10 +18,11 @@ import krutrimS3 from './017-krutrim-s3.js';
 import katapultLookupIndexes from './026-katapult-lookup-indexes.js';
 import exoscaleApiKeysRoleIndex from './028-exoscale-api-keys-role-index.js';
 import ionosDropKeyCounts from './025-ionos-drop-key-counts.js';
+import krutrimAccountIndexes from './027-krutrim-account-indexes.js';
 
 /**
  * The only place the order is defined. Append new migrations; never reorder. The array position is the
  * schema version; the file numbers were reserved per branch, so 018 runs before 012 (it landed first),
- * 015–017 (the S3 plane) after 020, and 025 after 026 and 028.
+ * 015–017 (the S3 plane) after 020, 025 after 026 and 028, and 027 last.
  */
-export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes, exoscaleApiKeysRoleIndex, ionosDropKeyCounts];
+export const MIGRATIONS: readonly string[] = [core, katapult, ionos, exoscale, ibm, krutrim, ionosSeqIndex, ionosKeyCounts, krutrimSessionsKeyIndex, exoscaleAssumedKeys, tokenDigests, krutrimPolicyPrincipals, secretDigests, ibmReferenceIndexes, s3, katapultS3, krutrimS3, katapultLookupIndexes, exoscaleApiKeysRoleIndex, ionosDropKeyCounts, krutrimAccountIndexes];

@@ -1,10 +1,11 @@
 import type { VendorDefinition } from '../../core/vendor.js';
+import { krutrimAuth } from './auth.js';
 import { krutrimErrors } from './errors.js';
 import { krutrimRoutes } from './routes.js';
 import { krutrimS3 } from './s3.js';
 import { s3Tables } from '../../s3/store.js';
 import { fixtureSchema, type KrutrimFixture } from './schemas.js';
-import { KrutrimService } from './service.js';
+import { krutrimSeed } from './seed.js';
 import { krutrimTimeline } from './timeline.js';
 
 export const krutrim: VendorDefinition<KrutrimFixture> = {
@@ -31,8 +32,9 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
   transitions: [],
   fixture: {
     schema: fixtureSchema,
-    seed: (ctx, namespace, data) => new KrutrimService(ctx).seed(namespace, data),
+    seed: krutrimSeed,
   },
+  auth: krutrimAuth,
   errors: krutrimErrors,
   timeline: krutrimTimeline,
   openapi: {
@@ -44,6 +46,6 @@ export const krutrim: VendorDefinition<KrutrimFixture> = {
     },
     security: [{ bearerAuth: [] }],
   },
-  routes: (app, ctx) => krutrimRoutes(app, ctx),
+  routes: krutrimRoutes,
   s3: krutrimS3,
 };

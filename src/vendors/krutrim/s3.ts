@@ -3,8 +3,8 @@ import { perDatabase } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
 import type { S3Bucket, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { krutrimIds } from './ids.js';
-import { KrutrimService } from './service.js';
-import { krutrimStore, type BucketRow, type ObjectMeta } from './store.js';
+import { presignKey, Presigner } from './service/presign.js';
+import { krutrimStore, type BucketRow, type S3ObjectRow } from './store.js';
 
 /**
  * KOS keys at work (DESIGN.md §6): `access_key` / `secret_key` sign while the key exists and is
@@ -14,36 +14,40 @@ import { krutrimStore, type BucketRow, type ObjectMeta } from './store.js';
  */
 
 const toBucket = (b: BucketRow): S3Bucket => ({ name: b.name, region: b.region, createdAt: b.created_at, ownerId: b.account_id });
-const toMeta = (o: ObjectMeta & { metadata: string }): S3ObjectMeta => ({
-  key: o.object_key, size: o.size_bytes, etag: o.etag, contentType: o.content_type, lastModified: o.last_modified, metadata: JSON.parse(o.metadata || '{}') as Record<string, string>,
+const toMeta = (o: S3ObjectRow): S3ObjectMeta => ({
+  key: o.object_key, size: o.size_bytes, etag: o.etag, contentType: o.content_type, lastModified: o.last_modified, metadata: o.metadata,
 });
 
-const world = perDatabase((db): S3World & { row(ns: string, name: string): BucketRow | undefined } => {
+const world = perDatabase((db): S3World & { row(namespace: string, name: string): BucketRow | undefined } => {
   const store = krutrimStore(db);
-  const id = (ns: string, name: string) => store.bucketByName.get(ns, name)?.bucket_id ?? '';
+  const row = (namespace: string, name: string) => store.bucketByName.get({ namespace, name });
+  const target = (namespace: string, name: string) => ({ namespace, bucket: row(namespace, name)?.bucket_id ?? '' });
   return {
-    row: (ns, name) => store.bucketByName.get(ns, name),
-    buckets: (ns, accountId) => store.buckets.all(ns, accountId).map(toBucket).sort((a, b) => (a.name < b.name ? -1 : 1)),
-    bucket: (ns, name) => {
-      const b = store.bucketByName.get(ns, name);
+    row,
+    buckets: (namespace, account) => store.bucketsByAccount.all({ namespace, account }).map(toBucket),
+    bucket: (namespace, name) => {
+      const b = row(namespace, name);
       return b && toBucket(b);
     },
     createBucket: () => {
       throw new Error('KOS buckets are created by krutrimS3.createBucket');
     },
-    deleteBucket: () => {
-      throw new Error('KOS buckets are deleted by krutrimS3.deleteBucket');
+    deleteBucket: (namespace, name) => {
+      const b = row(namespace, name);
+      if (b) store.bucketRemove({ namespace, bucket: b.bucket_id });
     },
-    objects: (ns, bucket, prefix, after, limit) => store.s3Objects.all(ns, id(ns, bucket), after, prefix, prefix, limit).map(toMeta),
-    objectCount: (ns, bucket) => store.objectCount.get(ns, id(ns, bucket))!.n,
-    head: (ns, bucket, key) => {
-      const o = store.s3Object.get(ns, id(ns, bucket), key);
+    objects: (namespace, bucket, prefix, after, limit) => store.objectsS3Page.all({ ...target(namespace, bucket), prefix, after, limit }).map(toMeta),
+    objectCount: (namespace, bucket) => store.bucketObjectCount.get(target(namespace, bucket))!.n,
+    head: (namespace, bucket, key) => {
+      const o = store.objectS3Meta.get({ ...target(namespace, bucket), key });
       return o && toMeta(o);
     },
-    body: (ns, bucket, key) => store.s3ObjectBody.get(ns, id(ns, bucket), key)?.body,
-    put: (ns, bucket, m, body) => void store.s3PutObject.run(ns, id(ns, bucket), m.key, body, m.size, m.contentType, m.etag, 'STANDARD', m.lastModified, JSON.stringify(m.metadata)),
-    delete: (ns, bucket, key) => store.deleteObject.run(ns, id(ns, bucket), key).changes > 0,
-    usedBytes: (ns) => store.s3UsedBytes.get(ns)!.n,
+    body: (namespace, bucket, key) => store.objectBody.get({ ...target(namespace, bucket), key })?.body,
+    put: (namespace, bucket, m, body) => void store.objectS3Put.run({
+      ...target(namespace, bucket), key: m.key, body, size: m.size, contentType: m.contentType, etag: m.etag, lastModified: m.lastModified, metadata: JSON.stringify(m.metadata),
+    }),
+    delete: (namespace, bucket, key) => store.objectDelete.run({ ...target(namespace, bucket), key }).changes > 0,
+    usedBytes: (namespace) => store.objectsUsedBytes.get({ namespace })!.n,
   };
 });
 
@@ -51,8 +55,8 @@ const world = perDatabase((db): S3World & { row(ns: string, name: string): Bucke
 const PRESIGN_CODES = { SIGNATURE_MISMATCH: 'SignatureDoesNotMatch', URL_EXPIRED: 'AccessDenied' } as const;
 
 export const krutrimS3: VendorS3 = {
-  key(ctx, ns, accessKeyId) {
-    const row = krutrimStore(ctx.db).accessKeyAnyAccount.get(ns, accessKeyId);
+  key(ctx, namespace, accessKeyId) {
+    const row = krutrimStore(ctx.db).accessKeyByIdAnyAccount.get({ namespace, accessKey: accessKeyId });
     if (!row) return undefined;
     const base = { secret: row.secret_key, owner: { id: row.account_id, displayName: row.key_name }, region: row.region };
     if (row.status !== 'Active') return { ...base, refusal: { code: 'AccessDenied', message: `The access key is ${row.status}.` }, may: () => false };
@@ -63,24 +67,25 @@ export const krutrimS3: VendorS3 = {
     const store = krutrimStore(ctx.db);
     return {
       ...w,
-      createBucket(ns, owner, name, region, now) {
-        const account = store.account.get(ns, owner.id);
-        const tier = store.region.get(ns, region)?.tier ?? 'tier-1';
-        store.insertBucket.run(ns, krutrimIds(ctx.ids).bucketId(), name, owner.id, account?.customer_id ?? '', region, tier, '', '{}', 0, 0, 0, now, now);
-      },
-      deleteBucket(ns, name) {
-        const b = w.row(ns, name);
-        if (b) new KrutrimService(ctx).removeBucket(b);
+      createBucket(namespace, owner, name, region, now) {
+        const account = store.accountById.get({ namespace, account: owner.id });
+        const tier = store.regionById.get({ namespace, id: region })?.tier ?? 'tier-1';
+        store.bucketInsert.run({
+          namespace, account: owner.id, id: krutrimIds(ctx.ids).bucketId(), name, customer: account?.customer_id ?? '', region, tier, description: '', tags: '{}',
+          versioning: 0, anonymousAccess: 0, allocatedCapacity: 0, createdAt: now, updatedAt: now,
+        });
       },
     };
   },
   /** KOS presigned URLs (`X-Kos-Method`, `-Expires`, `-Signature`), as PUBLIC_URL points them here. */
-  issuedPresign(ctx, ns, query, method, bucket, key) {
+  issuedPresign(ctx, namespace, query, method, bucket, key) {
     if (!query.has('X-Kos-Signature')) return undefined;
-    const b = world(ctx.db).row(ns, bucket);
+    const b = world(ctx.db).row(namespace, bucket);
     if (!b) return { ok: false, code: 'SignatureDoesNotMatch', message: 'The presigned URL does not name this bucket.' };
+    const presigner = new Presigner({ store: krutrimStore(ctx.db), key: presignKey(ctx.db), config: ctx.config });
     try {
-      new KrutrimService(ctx).checkPresigned(ns, method, b.bucket_id, key, Object.fromEntries(query));
+      // The S3 part is not handed the request's time: the clock is read once here.
+      presigner.check(namespace, method, b.bucket_id, key, Object.fromEntries(query), ctx.clock.now());
       return { ok: true };
     } catch (err) {
       if (err instanceof VendorError && err.code in PRESIGN_CODES) {

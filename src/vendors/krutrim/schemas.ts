@@ -79,7 +79,7 @@ export const errorBody = z
 
 // ---------------------------------------------------------------- access keys
 
-export const accessKeyItem = z.object({
+const accessKeyItem = z.object({
   access_key_id: z.string(),
   access_key: z.string(),
   key_name: z.string(),
