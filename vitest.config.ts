@@ -14,7 +14,8 @@ const packageSmoke = process.env.PACKAGE_SMOKE
   : [];
 
 // The fast loop (`npm run test:unit`): core, vendors, control plane, the layout rules and the test helpers,
-// all in-process (app.inject, or a socket on port 0) — no child processes, packaging or benchmarks.
+// all in-process (app.inject, or a socket on port 0) — no child processes, packaging, benchmarks or
+// scaling checks over big worlds (test/reliability). Each file builds one app (test/helpers/use-test-app.ts).
 // `npm test` runs it and the rest ('tests'); a new test file outside these folders lands in 'tests'.
 const UNIT = ['test/core/**/*.test.ts', 'test/vendors/**/*.test.ts', 'test/helpers/**/*.test.ts', 'test/control-plane.test.ts', 'test/architecture.test.ts'];
 

@@ -24,8 +24,6 @@ export interface S3Scenario {
   name: string;
   kind: 's3-get' | 's3-put';
   bytes: number;
-  /** Each load round lasts at least this long (a 1 MiB upload on a loaded machine may outlast a --tiny round). */
-  minRoundS?: number;
   setup(emulator: { url: string }): Promise<S3LoadSpec>;
 }
 
@@ -52,14 +50,11 @@ const pathOf = (signed: string) => {
   return u.pathname + u.search;
 };
 
-/** The shortest load round of a 1 MiB row: on a loaded machine fifty 1 MiB uploads at once take seconds, and a round must complete some. */
-const LARGE_ROUND_S = 3;
-
 const SIZES = [{ label: '1 KiB', id: '1k', bytes: 1024 }, { label: '1 MiB', id: '1m', bytes: 1024 * 1024 }];
 
 export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) => [
   {
-    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes, minRoundS: bytes > 64 * 1024 ? LARGE_ROUND_S : 0,
+    id: `s3-put-${id}`, name: `S3 PutObject ${label}`, kind: 's3-put' as const, bytes,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       const signed = await getSignedUrl(client(emulator.url), new PutObjectCommand({ Bucket: BUCKET, Key: `put-${id}` }), { expiresIn: 3600 });
@@ -67,7 +62,7 @@ export const S3_SCENARIOS: S3Scenario[] = SIZES.flatMap(({ label, id, bytes }) =
     },
   },
   {
-    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes, minRoundS: bytes > 64 * 1024 ? LARGE_ROUND_S : 0,
+    id: `s3-get-${id}`, name: `S3 GetObject ${label}`, kind: 's3-get' as const, bytes,
     setup: async (emulator: { url: string }) => {
       await ensureBucket(emulator.url);
       await client(emulator.url).send(new PutObjectCommand({ Bucket: BUCKET, Key: `get-${id}`, Body: Buffer.alloc(bytes, 0x62) }));

@@ -7,8 +7,9 @@ import { CHILD_TEST_TIMEOUT_MS, execChild } from './helpers/child.js';
 
 /**
  * The benchmark harness (bench/run.ts, `npm run bench`) must not rot: run it on its smallest sizes
- * (`--tiny`: 0.2 s load runs, servers from src through tsx, no build) and check that it produces
- * every row, with numbers, in the printed table and in the JSON. The numbers themselves mean nothing here.
+ * (`--tiny`: load runs of a few requests per connection, servers from src through tsx, no build) and
+ * check that it produces every row, with numbers, in the printed table and in the JSON. The numbers
+ * themselves mean nothing here.
  */
 const EXPECTED_ROWS = [
   'startup',

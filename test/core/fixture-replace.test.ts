@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/core/package-info.js';
-import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { call } from '../vendors/katapult/helpers.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 /**
  * Loading a fixture whose top-level tenant already exists replaces that tenant and everything under
@@ -12,11 +12,7 @@ import { call } from '../vendors/katapult/helpers.js';
  */
 const DEFAULT_WORLD = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures', 'default.json'), 'utf8')) as Record<string, unknown>;
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 type Dump = Record<string, Record<string, Array<Record<string, unknown>>>>;
 const load = (doc: unknown, namespace = 'default') => t.app.inject({ method: 'POST', url: `/_emulator/fixtures?namespace=${namespace}`, payload: doc as object });

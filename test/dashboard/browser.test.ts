@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/core/package-info.js';
 import { startEmulator, type EmulatorHandle, type StartOptions } from '../../src/index.js';
+import { recordEntries } from '../conformance/lib/response-recorder.js';
 import { browserAvailable, defaultWorldSecrets, launchBrowser, openPage } from './browser.js';
 
 /**
@@ -32,6 +33,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await closePage?.();
+  // For the coverage matrix: what the page and the test asked of the vendors (startEmulator keeps its runtime).
+  if (emulator) recordEntries(await emulator.journal.list());
   await emulator?.close();
   closePage = undefined;
   emulator = undefined;

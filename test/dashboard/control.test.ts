@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Journal, type JournalEntry } from '../../src/core/journal.js';
 import { Transitions } from '../../src/core/transitions.js';
 import { startEmulator } from '../../src/index.js';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../helpers/build-app.js';
+import { TEST_EPOCH } from '../helpers/build-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 import { auth as katapultAuth, call as katapult } from '../vendors/katapult/helpers.js';
 import { exoscaleClient } from '../vendors/exoscale/client.js';
 import { BEARER as IONOS, sdkBody } from '../vendors/ionos/helpers.js';
 import { activate } from '../vendors/krutrim/helpers.js';
 
 /** The control-plane reads behind the dashboard: the timeline, conditional GETs, the public page, the live feed. */
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 interface Entity { table: string; id: string; label?: string; state: string; next?: { state: string; transition: string; sinceMs?: number; dueAtMs?: number; readsLeft?: number } }
 const timeline = async (query = 'namespace=default') => {
@@ -134,26 +131,27 @@ describe('conditional control-plane reads', () => {
 });
 
 describe('the page', () => {
-  it('is served by the emulator, small, and without the token; the data behind it needs the token', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { CONTROL_TOKEN: 'page-token' } });
-    const page = await t.app.inject({ method: 'GET', url: '/_emulator/ui' });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(page.body).not.toMatch(/https?:\/\//);
-    let total = page.rawPayload.length;
-    for (const [file, type] of [['dashboard.js', /^text\/javascript/], ['dashboard.css', /^text\/css/]] as const) {
-      expect(page.body).toContain(`/_emulator/ui/${file}`);
-      const asset = await t.app.inject({ method: 'GET', url: `/_emulator/ui/${file}` });
-      expect(asset.statusCode).toBe(200);
-      expect(asset.headers['content-type']).toMatch(type);
-      expect(asset.body).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
-      total += asset.rawPayload.length;
-    }
-    expect(total).toBeLessThan(200 * 1024);
-    for (const url of ['/_emulator/timeline', '/_emulator/events', '/_emulator/state']) expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/_emulator/timeline', headers: { 'x-emulator-token': 'page-token' } })).statusCode).toBe(200);
+  describe('CONTROL_TOKEN=page-token', () => {
+    const t = useTestApp({ env: { CONTROL_TOKEN: 'page-token' }, fresh: 'world' });
+    it('is served by the emulator, small, and without the token; the data behind it needs the token', async () => {
+      const page = await t.app.inject({ method: 'GET', url: '/_emulator/ui' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.body).not.toMatch(/https?:\/\//);
+      let total = page.rawPayload.length;
+      for (const [file, type] of [['dashboard.js', /^text\/javascript/], ['dashboard.css', /^text\/css/]] as const) {
+        expect(page.body).toContain(`/_emulator/ui/${file}`);
+        const asset = await t.app.inject({ method: 'GET', url: `/_emulator/ui/${file}` });
+        expect(asset.statusCode).toBe(200);
+        expect(asset.headers['content-type']).toMatch(type);
+        expect(asset.body).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+        total += asset.rawPayload.length;
+      }
+      expect(total).toBeLessThan(200 * 1024);
+      for (const url of ['/_emulator/timeline', '/_emulator/events', '/_emulator/state']) expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: '/_emulator/timeline', headers: { 'x-emulator-token': 'page-token' } })).statusCode).toBe(200);
+    });
   });
 });
 

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { TEST_EPOCH } from './build-app.js';
+import { buildTestApp, TEST_EPOCH } from './build-app.js';
 import { TOY_FIXTURE, toyDatabase, toyVendor } from './toy-vendor.js';
 import { useTestApp } from './use-test-app.js';
 
@@ -90,5 +90,32 @@ describe('useTestApp before its beforeAll', () => {
   it('refuses to hand out the app outside tests and hooks, and has it inside', () => {
     expect(String(early)).toMatch(/inside tests and hooks only/);
     expect(t.app.hasRoute({ method: 'GET', url: '/toy/v1/items/:id' })).toBe(true);
+  });
+});
+
+describe('useTestApp: seeded ids start each test where a fresh app has them', () => {
+  // The real vendors: their start-up draws ids (seeding), so "from the seed's start" would differ.
+  const t = useTestApp();
+  const createKey = (inject: (o: InjectOptions) => Promise<LightMyRequestResponse>) =>
+    inject({ method: 'POST', url: '/ionos/accesskeys', headers: { authorization: 'Bearer ionos-test-token' }, payload: { properties: { description: 'ids' } } });
+  let first: { id: string; accessKey: string } | undefined;
+
+  it('gives the ids a fresh app gives', async () => {
+    const fresh = await buildTestApp();
+    try {
+      const expected = (await createKey((o) => fresh.inject(o))).json();
+      const mine = (await createKey((o) => t.inject(o))).json();
+      expect(mine.id).toBe(expected.id);
+      expect(mine.properties.accessKey).toBe(expected.properties.accessKey);
+      first = { id: mine.id, accessKey: mine.properties.accessKey };
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('and the same again in the next test', async () => {
+    expect(first).toBeDefined();
+    const again = (await createKey((o) => t.inject(o))).json();
+    expect({ id: again.id, accessKey: again.properties.accessKey }).toEqual(first);
   });
 });

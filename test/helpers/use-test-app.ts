@@ -1,15 +1,15 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { EmulatorClock } from '../../src/core/clock.js';
-import type { Runtime } from '../../src/runtime.js';
-import { buildTestApp, type TestApp, type TestAppOptions } from './build-app.js';
+import { buildTestApp, type AppUnderTest, type TestApp, type TestAppOptions } from './build-app.js';
 
 export interface UseTestAppOptions extends TestAppOptions {
   /**
    * What each test starts from. Both put the shared mechanics back as a fresh app has them: the clock
-   * frozen at TEST_EPOCH, default transition policies, no fault rules, an empty journal, no rate windows.
+   * frozen at TEST_EPOCH, default transition policies, no fault rules, an empty journal, no rate windows,
+   * the seeded ids from their start.
    * - `namespace` (default): a namespace of its own (`t.namespace`, which `t.inject` sends), created
-   *   and seeded on first use; other tests' namespaces stay, unseen.
+   *   and seeded before the test, at TEST_EPOCH (as a fresh app's default one is, so seeded times do not
+   *   depend on when the test first calls); other tests' namespaces stay, unseen.
    * - `world`: every namespace wiped and the default one re-seeded, for files that use the default
    *   namespace or look at the whole emulator (the state dump, reset, the journal).
    */
@@ -17,10 +17,7 @@ export interface UseTestAppOptions extends TestAppOptions {
 }
 
 /** One app for every test of a file (or of a describe block); `useTestApp` keeps it current. */
-export interface SharedTestApp {
-  readonly app: FastifyInstance;
-  readonly runtime: Runtime;
-  readonly clock: EmulatorClock;
+export interface SharedTestApp extends AppUnderTest {
   /** This test's namespace (`default` under `fresh: 'world'`). */
   readonly namespace: string;
   /**
@@ -56,16 +53,18 @@ export function useTestApp(options: UseTestAppOptions = {}): SharedTestApp {
     current = undefined;
   });
   beforeEach(() => {
-    const { runtime, clock } = live();
+    const { runtime, clock, resetIds } = live();
     clock.reset();
     clock.freeze();
+    resetIds();
     runtime.transitions.restoreDefaults();
     runtime.transitions.forgetNamespace();
     runtime.faults.remove();
     runtime.journal.clear();
     runtime.rateLimiter.forget();
-    if (fresh === 'world') runtime.namespaces.reset();
     namespace = fresh === 'world' ? 'default' : `${prefix}${++tests}`;
+    if (fresh === 'world') runtime.namespaces.reset();
+    else runtime.namespaces.ensure(namespace);
   });
 
   return {

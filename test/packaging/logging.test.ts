@@ -10,6 +10,7 @@ import { createIdSource } from '../../src/core/ids.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { loggerOptions } from '../../src/server.js';
 import { selectVendors } from '../../src/vendors/index.js';
+import { recordResponsesOf } from '../conformance/lib/response-recorder.js';
 import { TOY_FIXTURE, toyDatabase, toyVendor } from '../helpers/toy-vendor.js';
 
 /** Logs: JSON in Docker, pretty in a terminal; one line per request; no secrets. */
@@ -36,6 +37,7 @@ async function appWithCapturedLog(env: Record<string, string> = {}) {
   const clock = new EmulatorClock(() => Date.UTC(2026, 0, 1));
   clock.freeze();
   const runtime: Runtime = createRuntime(config, { clock, ids: createIdSource('log'), vendors: [toyVendor, ...selectVendors(['katapult', 'ibm'])], db: toyDatabase(), fixtures: [{ toy: TOY_FIXTURE.toy }] });
+  recordResponsesOf(runtime.journal);
   const app = await buildApp(runtime, { logger: { ...(options as object), stream: sink } as never });
   closeAll.push(() => app.close(), () => runtime.close());
   return { app, lines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), raw: () => lines.join('\n') };

@@ -6,6 +6,7 @@ import { EmulatorClock } from '../../src/core/clock.js';
 import { createIdSource } from '../../src/core/ids.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { loggerOptions } from '../../src/server.js';
+import { recordResponsesOf } from '../conformance/lib/response-recorder.js';
 import { TEST_EPOCH } from '../helpers/build-app.js';
 import { ROOT_KEY, ROOT_SECRET, sign } from '../vendors/exoscale/signer.js';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   const clock = new EmulatorClock(() => TEST_EPOCH);
   clock.freeze();
   runtime = await openRuntime(config, { clock, ids: createIdSource('logs') });
+  recordResponsesOf(runtime.journal);
   const logger = { ...(loggerOptions(config, false) as object), stream: { write: (line: string) => logs.push(line) } };
   app = await buildApp(runtime, { logger });
   await app.ready();

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { EmulatorClock } from '../../src/core/clock.js';
 import { createIdSource } from '../../src/core/ids.js';
 import { startServer, type RunningEmulator } from '../../src/server.js';
+import { recordResponsesOf } from '../conformance/lib/response-recorder.js';
 
 /**
  * An emulator on a real socket (port 0) for real S3 clients. The emulator's clock is frozen at the
@@ -21,6 +22,7 @@ export async function startS3Emulator(env: Record<string, string> = {}): Promise
   const clock = new EmulatorClock();
   clock.freeze();
   const running = await startServer(config, { clock, ids: createIdSource('s3-test'), logger: false });
+  recordResponsesOf(running.runtime.journal);
   return { running, clock, url: running.url, close: () => running.close() };
 }
 

@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { VENDORS as REGISTRY } from '../../../src/vendors/index.js';
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 import type { Observation } from './run-records.js';
 import type { SpecOperation, Vendor, VendorSpecs } from './specs.js';
 import type { ResponseValidator } from './validate.js';
@@ -44,7 +44,7 @@ export class VendorSession {
 
   constructor(
     readonly vendor: Vendor,
-    readonly t: TestApp,
+    readonly t: AppUnderTest,
     specs: VendorSpecs,
     private readonly validator: ResponseValidator,
     readonly observations: Observation[],
@@ -74,7 +74,7 @@ export class VendorSession {
       }
       Object.assign(headers, options.sign({ method: op.method, url, body: typeof payload === 'string' ? payload : '' }));
     }
-    const res = await this.t.app.inject({ method: op.method as InjectOptions['method'], url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = await this.t.inject({ method: op.method as InjectOptions['method'], url, headers, ...(payload !== undefined ? { payload } : {}) });
     const data = parseBody(res);
     const result = this.validator.validate(op, res.statusCode, data);
     const code = errorCode(this.vendor, data);

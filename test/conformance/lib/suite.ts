@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTestApp, vendorSpecsDir, type TestApp, type TestAppOptions } from '../../helpers/build-app.js';
+import { buildTestApp, vendorSpecsDir, type AppUnderTest, type TestAppOptions } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { KNOWN_FINDINGS, knownFinding } from './decisions.js';
 import { faultFailure, validationFailure } from './findings.js';
 import { VendorSession } from './harness.js';
@@ -10,9 +11,9 @@ import { ResponseValidator } from './validate.js';
 
 export interface Flow {
   name: string;
-  /** Options for this flow's fresh test app (e.g. a low RATE_LIMITS to reach a 429). */
+  /** Options for an app of this flow's own (e.g. a low RATE_LIMITS to reach a 429); without, the suite's shared one. */
   app?: TestAppOptions;
-  run(session: VendorSession, t: TestApp): Promise<void>;
+  run(session: VendorSession, t: AppUnderTest): Promise<void>;
 }
 
 /**
@@ -36,7 +37,10 @@ export function conformanceSuite(vendor: Vendor, flows: Flow[]): void {
     const observations: Observation[] = [];
     afterAll(() => writeConformanceRecord({ vendor, observations }));
 
-    const session = async (options: TestAppOptions | undefined, run: (s: VendorSession, t: TestApp) => Promise<void>) => {
+    // One app for the suite, freshly seeded before each flow (as a fresh app is); a flow with settings of its own builds its own.
+    const shared = useTestApp({ fresh: 'world' });
+    const session = async (options: TestAppOptions | undefined, run: (s: VendorSession, t: AppUnderTest) => Promise<void>) => {
+      if (!options) return run(new VendorSession(vendor, shared, specs, validator, observations), shared);
       const t = await buildTestApp(options);
       try {
         await run(new VendorSession(vendor, t, specs, validator, observations), t);

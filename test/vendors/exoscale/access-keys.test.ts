@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
-import { exoscaleClient, stateDump, type ExoscaleCall } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { exoscaleClient, stateDump } from './client.js';
 import { BUCKET_KEY, BUCKET_SECRET, READONLY_KEY, READONLY_SECRET, REVOKED_KEY, ROOT_KEY } from './signer.js';
 
-let t: TestApp;
-let call: ExoscaleCall;
-beforeEach(async () => {
-  t = await buildTestApp();
-  call = exoscaleClient(t);
-});
-afterEach(() => t.close());
+const t = useTestApp();
+const call = exoscaleClient(t);
 
 const readOnly = { key: READONLY_KEY, secret: READONLY_SECRET };
 
@@ -188,7 +183,7 @@ describe('operations', () => {
   });
 
   it('the operation delay is the transition exoscale.operation.completion (immediate: success at once)', async () => {
-    await t.app.inject({ method: 'POST', url: '/_emulator/transitions', payload: { 'exoscale.operation.completion': 'immediate' } });
+    await t.inject({ method: 'POST', url: '/_emulator/transitions', payload: { 'exoscale.operation.completion': 'immediate' } });
     const created = await call('POST', '/access-key', { body: { name: 'quick' } });
     const revoke = await call('DELETE', `/access-key/${created.body.key}`);
     expect(revoke.body.state).toBe('success');
@@ -196,7 +191,7 @@ describe('operations', () => {
   });
 
   it('reads:<n>: the n-th poll sees success, and the revoke takes effect then', async () => {
-    const set = await t.app.inject({ method: 'POST', url: '/_emulator/transitions', payload: { 'exoscale.operation.completion': 'reads:3' } });
+    const set = await t.inject({ method: 'POST', url: '/_emulator/transitions', payload: { 'exoscale.operation.completion': 'reads:3' } });
     expect(set.statusCode).toBe(200);
     const created = await call('POST', '/access-key', { body: { name: 'polled' } });
     const revoke = await call('DELETE', `/access-key/${created.body.key}`);
@@ -215,7 +210,7 @@ describe('operations', () => {
     ['busy', { state: 'failure', reason: 'busy', message: 'Operation failed: busy' }],
   ])('a fault rule outcome "%s" makes the revoke operation fail, and the key stays', async (outcome, expected) => {
     const created = await call('POST', '/access-key', { body: { name: 'survivor' } });
-    const rule = await t.app.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', method: 'DELETE', operation: 'revoke-access-key', outcome, times: 1 } });
+    const rule = await t.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', method: 'DELETE', operation: 'revoke-access-key', outcome, times: 1 } });
     expect(rule.statusCode).toBeLessThan(300);
     const revoke = await call('DELETE', `/access-key/${created.body.key}`);
     expect(revoke.body.state).toBe('pending');
@@ -231,7 +226,7 @@ describe('operations', () => {
   });
 
   it('an unknown outcome is a 400 naming the allowed ones', async () => {
-    await t.app.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'revoke-access-key', outcome: 'exploded' } });
+    await t.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'revoke-access-key', outcome: 'exploded' } });
     const res = await call('DELETE', `/access-key/${READONLY_KEY}`);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain('failure, timeout');
@@ -254,7 +249,7 @@ describe('secret once', () => {
     expect(state).toContain(created.body.key);
     expect(state).not.toContain(secret);
     expect(state).not.toContain('emulator-test-secret-do-not-use-in-prod-000');
-    const journal = await t.app.inject({ method: 'GET', url: '/_emulator/requests?vendor=exoscale' });
+    const journal = await t.inject({ method: 'GET', url: '/_emulator/requests?vendor=exoscale' });
     expect(journal.body).toContain('create-access-key');
     expect(journal.body).not.toContain(secret);
   });

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assumeRoleAllows, evaluateExpression } from '../../../src/vendors/exoscale/policy.js';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { exoscaleClient, stateDump, type ExoscaleCall } from './client.js';
+import { buildTestApp, TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { exoscaleClient, stateDump } from './client.js';
 import { ADMIN_API_KEY, ADMIN_API_SECRET, ADMIN_ROLE, READONLY_API_KEY, READONLY_API_SECRET, READONLY_KEY, READONLY_ROLE, READONLY_SECRET, ROOT_KEY, ROOT_SECRET } from './signer.js';
 
-let t: TestApp;
-let call: ExoscaleCall;
-beforeEach(async () => {
-  t = await buildTestApp();
-  call = exoscaleClient(t);
-});
-afterEach(() => t.close());
+const t = useTestApp();
+const call = exoscaleClient(t);
 
 const ORG_ID = '7b0c1a52-5f3e-4e1c-9a21-000000000001';
 const UNKNOWN_ROLE = '3f1d9b8e-8a47-4c1e-9a2b-5b1e2f3a4c5d';
@@ -44,7 +40,7 @@ describe('assume-iam-role: POST /iam-role/{id}/assume', () => {
     expect((await call('GET', `/api-key/${res.body.key}`)).status).toBe(404);
     expect((await call('DELETE', `/api-key/${res.body.key}`)).status).toBe(404);
     expect(await stateDump(t)).not.toContain(res.body.secret);
-    const journal = await t.app.inject({ method: 'GET', url: '/_emulator/requests?vendor=exoscale' });
+    const journal = await t.inject({ method: 'GET', url: '/_emulator/requests?vendor=exoscale' });
     expect(journal.body).toContain('assume-iam-role');
     expect(journal.body).not.toContain(res.body.secret);
     // Each call makes another key.
@@ -226,7 +222,7 @@ describe('assume-iam-role: POST /iam-role/{id}/assume', () => {
   });
 
   it('a fault rule on operation assume-iam-role', async () => {
-    await t.app.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'assume-iam-role', error: 503, times: 1 } });
+    await t.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'assume-iam-role', error: 503, times: 1 } });
     expect((await call('POST', `/iam-role/${ADMIN_ROLE}/assume`, { body: { ttl: 60 } })).status).toBe(503);
     expect((await call('POST', `/iam-role/${ADMIN_ROLE}/assume`, { body: { ttl: 60 } })).status).toBe(200);
   });

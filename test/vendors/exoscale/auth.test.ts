@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { exoscaleClient, type ExoscaleCall } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { exoscaleClient } from './client.js';
 import { MOUNT, REVOKED_KEY, REVOKED_SECRET, ROOT_KEY, ROOT_SECRET, sign } from './signer.js';
 
-let t: TestApp;
-let call: ExoscaleCall;
-beforeEach(async () => {
-  t = await buildTestApp();
-  call = exoscaleClient(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
+const call = exoscaleClient(t);
 
 const url = `${MOUNT}/access-key`;
 const root = { key: ROOT_KEY, secret: ROOT_SECRET };

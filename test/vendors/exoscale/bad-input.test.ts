@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
-import { exoscaleClient, stateDump, type ExoscaleCall } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { exoscaleClient, stateDump } from './client.js';
 import { ADMIN_ROLE, MOUNT, READONLY_ROLE } from './signer.js';
 
-let t: TestApp;
-let call: ExoscaleCall;
-beforeEach(async () => {
-  t = await buildTestApp();
-  call = exoscaleClient(t);
-});
-afterEach(() => t.close());
+const t = useTestApp();
+const call = exoscaleClient(t);
 
 function expectVendorError(res: { status: number; body: unknown; headers: Record<string, unknown> }, status: number) {
   expect(res.status).toBe(status);
@@ -72,7 +67,7 @@ describe('bad input gets {"message"} and changes nothing', () => {
   });
 
   it('an unsigned request with a bad body is refused as unsigned (403), not validated', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `${MOUNT}/access-key`, payload: { name: 5 } });
+    const res = await t.inject({ method: 'POST', url: `${MOUNT}/access-key`, payload: { name: 5 } });
     const parsed = { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
     expectVendorError(parsed, 403);
   });

@@ -1,4 +1,4 @@
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 import { MOUNT, ROOT_KEY, ROOT_SECRET, sign } from './signer.js';
 
 export interface Credentials {
@@ -17,14 +17,14 @@ export interface CallOptions {
   as?: Credentials;
 }
 
-/** Signed requests through app.inject(), with the test suite's own signer. */
-export function exoscaleClient(t: TestApp, defaults: Credentials = { key: ROOT_KEY, secret: ROOT_SECRET }) {
+/** Signed requests through app.inject() (in the test's namespace), with the test suite's own signer. */
+export function exoscaleClient(t: AppUnderTest, defaults: Credentials = { key: ROOT_KEY, secret: ROOT_SECRET }) {
   return async (method: string, path: string, options: CallOptions = {}) => {
     const url = `${options.prefix ?? ''}${MOUNT}${path}`;
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const creds = options.as ?? defaults;
     const authorization = sign({ key: creds.key, secret: creds.secret, method, url, ...(body !== undefined ? { body } : {}), expires: options.expires ?? Math.floor(t.clock.wallNow() / 1000) + 600 });
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: method as 'GET',
       url,
       ...(body !== undefined ? { payload: body } : {}),
@@ -36,8 +36,8 @@ export function exoscaleClient(t: TestApp, defaults: Credentials = { key: ROOT_K
 
 export type ExoscaleCall = ReturnType<typeof exoscaleClient>;
 
-/** The control plane's view of this vendor's state (secrets removed). */
-export async function stateDump(t: TestApp, namespace = 'default'): Promise<string> {
-  const res = await t.app.inject({ method: 'GET', url: `/_emulator/state?vendor=exoscale&namespace=${namespace}` });
+/** The control plane's view of this vendor's state (secrets removed), in the test's namespace unless told. */
+export async function stateDump(t: AppUnderTest, namespace = t.namespace): Promise<string> {
+  const res = await t.inject({ method: 'GET', url: `/_emulator/state?vendor=exoscale&namespace=${namespace}` });
   return res.body;
 }

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateExpression, policyAllows } from '../../../src/vendors/exoscale/policy.js';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
-import { exoscaleClient, stateDump, type ExoscaleCall } from './client.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { exoscaleClient, stateDump } from './client.js';
 import { ADMIN_API_KEY, ADMIN_API_SECRET, ADMIN_ROLE, LOCKED_ROLE, READONLY_API_KEY, READONLY_API_SECRET, READONLY_ROLE } from './signer.js';
 
-let t: TestApp;
-let call: ExoscaleCall;
-beforeEach(async () => {
-  t = await buildTestApp();
-  call = exoscaleClient(t);
-});
-afterEach(() => t.close());
+const t = useTestApp();
+const call = exoscaleClient(t);
 
 const readOnlyApi = { key: READONLY_API_KEY, secret: READONLY_API_SECRET };
 const adminApi = { key: ADMIN_API_KEY, secret: ADMIN_API_SECRET };
@@ -49,7 +44,7 @@ describe('IAM roles', () => {
   });
 
   it('create-iam-role with a failure outcome: the operation fails and no role exists', async () => {
-    await t.app.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'create-iam-role', outcome: 'failure' } });
+    await t.inject({ method: 'POST', url: '/_emulator/faults', payload: { vendor: 'exoscale', operation: 'create-iam-role', outcome: 'failure' } });
     const op = await call('POST', '/iam-role', { body: { name: 'never' } });
     expect((await settle(op.body.id))).toMatchObject({ state: 'failure', reason: 'fault' });
     expect((await call('GET', `/iam-role/${op.body.reference.id}`)).status).toBe(404);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ExoscaleService } from '../../../src/vendors/exoscale/service.js';
 import { computeSignature, parseAuthorization, queryValues, signatureMessage } from '../../../src/vendors/exoscale/signature.js';
 import { exoscaleStore } from '../../../src/vendors/exoscale/store.js';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { sign } from './signer.js';
 
 /**
@@ -60,10 +60,10 @@ describe('EXO2-HMAC-SHA256: the published test vectors', () => {
 });
 
 describe('EXO2-HMAC-SHA256: the server verifies the vendor vectors', () => {
-  let t: TestApp;
+  // Each test from the freshly seeded default world (useTestApp's beforeEach runs before this one).
+  const t = useTestApp({ fresh: 'world' });
   let service: ExoscaleService;
-  beforeEach(async () => {
-    t = await buildTestApp();
+  beforeEach(() => {
     // The vectors' keys are not EXO+hex, so they go straight into the store.
     const store = exoscaleStore(t.runtime.db);
     service = new ExoscaleService({ store, clock: t.runtime.ctx.clock, ids: t.runtime.ctx.ids, transitions: t.runtime.ctx.transitions });
@@ -71,7 +71,6 @@ describe('EXO2-HMAC-SHA256: the server verifies the vendor vectors', () => {
       store.accessKeyInsert({ namespace: 'default', key, secret, name: key, version: 'v2', tags: null, operations: null, resources: null, created_by: null, created_at: 0, revoke_operation_id: null, revoked_at: null });
     }
   });
-  afterEach(() => t.close());
 
   const request = (v: (typeof VECTORS)[number]) => {
     const [path, rawQuery = ''] = v.url.split('?') as [string, string?];

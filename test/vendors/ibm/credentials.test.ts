@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import {
   ACCOUNT,
   ADMIN,
@@ -17,14 +18,8 @@ import {
   USER,
 } from './helpers.js';
 
-let t: TestApp;
-let api: ReturnType<typeof client>;
-
-beforeEach(async () => {
-  t = await buildTestApp();
-  api = client(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
+const api = client(t);
 
 const CREDENTIAL_KEYS = ['user_id', 'blob', 'project_id', 'type', 'id'];
 
@@ -99,21 +94,22 @@ describe('the per-user key limit (IBM_KEY_LIMIT)', () => {
     expectError(await api.create(newKeyBody()), 409, /maximum number of keys.*\(10\)/);
   });
 
-  it('is configurable, counts Inactive keys, is per user, and frees up on delete', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { IBM_KEY_LIMIT: '4' } });
-    api = client(t);
-    const fourth = await api.create(newKeyBody());
-    expect(fourth.statusCode).toBe(201);
-    const before = await stateDump(t);
-    expectError(await api.create(newKeyBody()), 409, /maximum number of keys/);
-    expectError(await api.create(newKeyBody({ blob: { access: 'WOULDBEFIFTH' } })), 409, /maximum number of keys/);
-    expect(await stateDump(t)).toEqual(before);
-    // Another user is not affected.
-    expect((await api.create({ credential: { project_id: OTHER_ACCOUNT, type: 'ec2', user_id: OTHER_USER } })).statusCode).toBe(201);
-    // Deleting the Inactive one frees a slot.
-    expect((await api.remove(INACTIVE_KEY)).statusCode).toBe(204);
-    expect((await api.create(newKeyBody())).statusCode).toBe(201);
+  describe('IBM_KEY_LIMIT=4', () => {
+    const t = useTestApp({ env: { IBM_KEY_LIMIT: '4' }, fresh: 'world' });
+    const api = client(t);
+    it('is configurable, counts Inactive keys, is per user, and frees up on delete', async () => {
+      const fourth = await api.create(newKeyBody());
+      expect(fourth.statusCode).toBe(201);
+      const before = await stateDump(t);
+      expectError(await api.create(newKeyBody()), 409, /maximum number of keys/);
+      expectError(await api.create(newKeyBody({ blob: { access: 'WOULDBEFIFTH' } })), 409, /maximum number of keys/);
+      expect(await stateDump(t)).toEqual(before);
+      // Another user is not affected.
+      expect((await api.create({ credential: { project_id: OTHER_ACCOUNT, type: 'ec2', user_id: OTHER_USER } })).statusCode).toBe(201);
+      // Deleting the Inactive one frees a slot.
+      expect((await api.remove(INACTIVE_KEY)).statusCode).toBe(204);
+      expect((await api.create(newKeyBody())).statusCode).toBe(201);
+    });
   });
 });
 
@@ -273,20 +269,21 @@ describe('authentication and permissions', () => {
     expect((await api.create({ credential: { project_id: OTHER_ACCOUNT, type: 'ec2' } }, OPERATOR)).statusCode).toBe(201);
   });
 
-  it('rate-limits per manager with a 429, Retry-After and the IBM headers; the window moves with the clock', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { RATE_LIMITS: 'ibm:2' } });
-    api = client(t);
-    expect((await api.list()).statusCode).toBe(200);
-    expect((await api.list()).statusCode).toBe(200);
-    const limited = await api.list();
-    expectError(limited, 429, /2 requests per minute/);
-    expect(limited.headers['retry-after']).toBe('60');
-    expectSwiftHeaders(limited, TEST_EPOCH);
-    // Another manager has its own window.
-    expect((await api.list('', AUDITOR)).statusCode).toBe(200);
-    t.clock.advance(60_000);
-    expect((await api.list()).statusCode).toBe(200);
+  describe('RATE_LIMITS=ibm:2', () => {
+    const t = useTestApp({ env: { RATE_LIMITS: 'ibm:2' }, fresh: 'world' });
+    const api = client(t);
+    it('rate-limits per manager with a 429, Retry-After and the IBM headers; the window moves with the clock', async () => {
+      expect((await api.list()).statusCode).toBe(200);
+      expect((await api.list()).statusCode).toBe(200);
+      const limited = await api.list();
+      expectError(limited, 429, /2 requests per minute/);
+      expect(limited.headers['retry-after']).toBe('60');
+      expectSwiftHeaders(limited, TEST_EPOCH);
+      // Another manager has its own window.
+      expect((await api.list('', AUDITOR)).statusCode).toBe(200);
+      t.clock.advance(60_000);
+      expect((await api.list()).statusCode).toBe(200);
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 
 /** The default world (fixtures/default.json, DESIGN.md §4). */
 export const ACCOUNT = '731fc6f265cd486d900f16e84c5cb594';
@@ -18,8 +18,8 @@ export const OPERATOR = basic('operator', 'operator');
 
 export const newKeyBody = (extra: Record<string, unknown> = {}) => ({ credential: { project_id: ACCOUNT, type: 'ec2', ...extra } });
 
-export function client(t: TestApp, prefix = '/ibm') {
-  const call = (opts: InjectOptions & { url: string }) => t.app.inject({ ...opts, url: `${prefix}${opts.url}`, headers: { ...ADMIN, ...opts.headers } });
+export function client(t: AppUnderTest, prefix = '/ibm') {
+  const call = (opts: InjectOptions & { url: string }) => t.inject({ ...opts, url: `${prefix}${opts.url}`, headers: { ...ADMIN, ...opts.headers } });
   return {
     call,
     list: (query = '', headers: Record<string, string> = {}) => call({ method: 'GET', url: `/credentials${query}`, headers }),
@@ -30,8 +30,8 @@ export function client(t: TestApp, prefix = '/ibm') {
   };
 }
 
-export async function stateDump(t: TestApp, namespace = 'default'): Promise<unknown> {
-  return (await t.app.inject({ method: 'GET', url: `/_emulator/state?vendor=ibm&namespace=${namespace}` })).json();
+export async function stateDump(t: AppUnderTest, namespace = t.namespace): Promise<unknown> {
+  return (await t.inject({ method: 'GET', url: `/_emulator/state?vendor=ibm&namespace=${namespace}` })).json();
 }
 
 /** A Keystone-shaped error with IBM's headers. */

@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { ibmCatalogue } from '../../../src/vendors/ibm/errors.js';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { ACCOUNT, ADMIN, AUDITOR, basic, client, expectError, expectSwiftHeaders, newKeyBody, stateDump, USER } from './helpers.js';
 
-let t: TestApp;
-let api: ReturnType<typeof client>;
-
-beforeEach(async () => {
-  t = await buildTestApp();
-  api = client(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
+const api = client(t);
 
 describe('bad input gets the Keystone envelope and changes nothing', () => {
   const raw = (payload: string, contentType = 'application/json', method: 'POST' | 'PATCH' = 'POST', url = '/credentials') =>

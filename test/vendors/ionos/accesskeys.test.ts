@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import {
   BASIC, BEARER, CONTRACT, client, DESTROYING_MS, expectIonosError, PROVISIONING_MS, SEEDED_AVAILABLE, SEEDED_FAILED, state, UNKNOWN_ID, USER_ID,
 } from './helpers.js';
 
-let t: TestApp;
-let c: ReturnType<typeof client>;
-beforeEach(async () => {
-  t = await buildTestApp();
-  c = client(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
+const c = client(t);
 
 /** The API root as app.inject reaches it (Host: localhost:80): `_links` are absolute URIs built from it. */
 const ROOT = 'http://localhost:80/ionos';
@@ -273,23 +268,16 @@ describe('the per-user key limit (IONOS_KEY_LIMIT, default 5)', () => {
     expectIonosError(await c.create('full again'), 422, 'paas-quota-1');
   });
 
-  it('is configurable', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { IONOS_KEY_LIMIT: '2' } });
-    c = client(t);
-    expectIonosError(await c.create(), 422, 'paas-quota-1');
+  describe('IONOS_KEY_LIMIT=2', () => {
+    const t = useTestApp({ env: { IONOS_KEY_LIMIT: '2' }, fresh: 'world' });
+    const c = client(t);
+    it('is configurable', async () => {
+      expectIonosError(await c.create(), 422, 'paas-quota-1');
+    });
   });
 });
 
 describe('list (accesskeysGet): paging, _links and filter', () => {
-  async function withKeys(n: number): Promise<string[]> {
-    await t.close();
-    t = await buildTestApp({ env: { IONOS_KEY_LIMIT: '100' } });
-    c = client(t);
-    for (let i = 0; i < n - 2; i++) await c.create(`k${i}`);
-    return (await c.list()).json().items.map((k: any) => k.id);
-  }
-
   it('defaults: offset 0, limit 100, self only; collection envelope', async () => {
     const res = await c.list();
     expect(res.statusCode).toBe(200);
@@ -302,28 +290,37 @@ describe('list (accesskeysGet): paging, _links and filter', () => {
     expect(body.items.every((k: any) => k.properties.secretKey === null)).toBe(true);
   });
 
-  it('prev only when offset > 0, next only when more follow', async () => {
-    const ids = await withKeys(5);
-    const first = (await c.list('?limit=2')).json();
-    expect(first.items.map((k: any) => k.id)).toEqual(ids.slice(0, 2));
-    expect(first._links).toEqual({ self: `${ROOT}/accesskeys?offset=0&limit=2`, next: `${ROOT}/accesskeys?offset=2&limit=2` });
-    const middle = (await c.list('?offset=2&limit=2')).json();
-    expect(middle.items.map((k: any) => k.id)).toEqual(ids.slice(2, 4));
-    expect(middle._links).toEqual({ prev: `${ROOT}/accesskeys?offset=0&limit=2`, self: `${ROOT}/accesskeys?offset=2&limit=2`, next: `${ROOT}/accesskeys?offset=4&limit=2` });
-    const last = (await c.list('?offset=4&limit=2')).json();
-    expect(last.items.map((k: any) => k.id)).toEqual(ids.slice(4));
-    expect(last._links).toEqual({ prev: `${ROOT}/accesskeys?offset=2&limit=2`, self: `${ROOT}/accesskeys?offset=4&limit=2` });
-    // exactly at the end: no next
-    expect((await c.list('?offset=3&limit=2')).json()._links.next).toBeUndefined();
-    // an offset past the end: empty page, prev, no next
-    const beyond = (await c.list('?offset=50&limit=10')).json();
-    expect(beyond.items).toEqual([]);
-    expect(beyond._links).toEqual({ prev: `${ROOT}/accesskeys?offset=40&limit=10`, self: `${ROOT}/accesskeys?offset=50&limit=10` });
-    // prev never below 0
-    expect((await c.list('?offset=1&limit=10')).json()._links.prev).toBe(`${ROOT}/accesskeys?offset=0&limit=10`);
-    // limit bounds
-    expect((await c.list('?limit=1000')).json().limit).toBe(1000);
-    expect((await c.list('?limit=1')).json().items).toHaveLength(1);
+  describe('IONOS_KEY_LIMIT=100', () => {
+    const t = useTestApp({ env: { IONOS_KEY_LIMIT: '100' }, fresh: 'world' });
+    const c = client(t);
+    async function withKeys(n: number): Promise<string[]> {
+      for (let i = 0; i < n - 2; i++) await c.create(`k${i}`);
+      return (await c.list()).json().items.map((k: any) => k.id);
+    }
+
+    it('prev only when offset > 0, next only when more follow', async () => {
+      const ids = await withKeys(5);
+      const first = (await c.list('?limit=2')).json();
+      expect(first.items.map((k: any) => k.id)).toEqual(ids.slice(0, 2));
+      expect(first._links).toEqual({ self: `${ROOT}/accesskeys?offset=0&limit=2`, next: `${ROOT}/accesskeys?offset=2&limit=2` });
+      const middle = (await c.list('?offset=2&limit=2')).json();
+      expect(middle.items.map((k: any) => k.id)).toEqual(ids.slice(2, 4));
+      expect(middle._links).toEqual({ prev: `${ROOT}/accesskeys?offset=0&limit=2`, self: `${ROOT}/accesskeys?offset=2&limit=2`, next: `${ROOT}/accesskeys?offset=4&limit=2` });
+      const last = (await c.list('?offset=4&limit=2')).json();
+      expect(last.items.map((k: any) => k.id)).toEqual(ids.slice(4));
+      expect(last._links).toEqual({ prev: `${ROOT}/accesskeys?offset=2&limit=2`, self: `${ROOT}/accesskeys?offset=4&limit=2` });
+      // exactly at the end: no next
+      expect((await c.list('?offset=3&limit=2')).json()._links.next).toBeUndefined();
+      // an offset past the end: empty page, prev, no next
+      const beyond = (await c.list('?offset=50&limit=10')).json();
+      expect(beyond.items).toEqual([]);
+      expect(beyond._links).toEqual({ prev: `${ROOT}/accesskeys?offset=40&limit=10`, self: `${ROOT}/accesskeys?offset=50&limit=10` });
+      // prev never below 0
+      expect((await c.list('?offset=1&limit=10')).json()._links.prev).toBe(`${ROOT}/accesskeys?offset=0&limit=10`);
+      // limit bounds
+      expect((await c.list('?limit=1000')).json().limit).toBe(1000);
+      expect((await c.list('?limit=1')).json().items).toHaveLength(1);
+    });
   });
 
   it('refuses offset/limit out of range or not integers with 400', async () => {

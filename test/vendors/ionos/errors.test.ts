@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretDigest } from '../../../src/core/secrets.js';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { BEARER, client, expectIonosError, NO_S3, SEEDED_AVAILABLE, state, TOKEN, UNKNOWN_ID } from './helpers.js';
 
-let t: TestApp;
-let c: ReturnType<typeof client>;
-beforeEach(async () => {
-  t = await buildTestApp();
-  c = client(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
+const c = client(t);
 
 /** Every operation with the error statuses the vendor SDK decodes for it. */
 const OPERATIONS = [
@@ -159,31 +154,33 @@ describe('bad input: the IONOS envelope, and nothing changes', () => {
 });
 
 describe('rate limiting (per credential, one-minute window)', () => {
-  it('429 paas-ratelimit-1 with Retry-After when a credential exceeds its limit; resets with the clock; renew is not limited', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { RATE_LIMITS: 'ionos:3' } });
-    c = client(t);
-    for (let i = 0; i < 3; i++) expect((await c.list()).statusCode).toBe(200);
-    const limited = await c.list();
-    expectIonosError(limited, 429, 'paas-ratelimit-1');
-    expect(limited.headers['retry-after']).toBe('60');
-    // renew is not rate limited (the vendor SDK lists no 429 for it)
-    expect((await c.renew(SEEDED_AVAILABLE)).statusCode).toBe(200);
-    // another credential has its own window
-    expect((await client(t, { authorization: `Basic ${Buffer.from('test@example.com:test').toString('base64')}` }).list()).statusCode).toBe(200);
-    t.clock.advance(30_000);
-    expect((await c.list()).headers['retry-after']).toBe('30');
-    t.clock.advance(30_000);
-    expect((await c.list()).statusCode).toBe(200);
+  describe('RATE_LIMITS=ionos:3', () => {
+    const t = useTestApp({ env: { RATE_LIMITS: 'ionos:3' }, fresh: 'world' });
+    const c = client(t);
+    it('429 paas-ratelimit-1 with Retry-After when a credential exceeds its limit; resets with the clock; renew is not limited', async () => {
+      for (let i = 0; i < 3; i++) expect((await c.list()).statusCode).toBe(200);
+      const limited = await c.list();
+      expectIonosError(limited, 429, 'paas-ratelimit-1');
+      expect(limited.headers['retry-after']).toBe('60');
+      // renew is not rate limited (the vendor SDK lists no 429 for it)
+      expect((await c.renew(SEEDED_AVAILABLE)).statusCode).toBe(200);
+      // another credential has its own window
+      expect((await client(t, { authorization: `Basic ${Buffer.from('test@example.com:test').toString('base64')}` }).list()).statusCode).toBe(200);
+      t.clock.advance(30_000);
+      expect((await c.list()).headers['retry-after']).toBe('30');
+      t.clock.advance(30_000);
+      expect((await c.list()).statusCode).toBe(200);
+    });
   });
 
-  it('RATE_LIMITS=off turns it off', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { RATE_LIMITS: 'off' } });
-    c = client(t);
-    await t.app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: { ionos: { users: [{ userId: '11111111-2222-4333-8444-555555555555', email: 'o@example.com', contractNumber: '1' }], credentials: [{ token: 'slow', userId: '11111111-2222-4333-8444-555555555555', rateLimit: 1 }] } } });
-    const slow = client(t, { authorization: 'Bearer slow' });
-    for (let i = 0; i < 3; i++) expect((await slow.list()).statusCode).toBe(200);
+  describe('RATE_LIMITS=off', () => {
+    const t = useTestApp({ env: { RATE_LIMITS: 'off' }, fresh: 'world' });
+    const c = client(t);
+    it('RATE_LIMITS=off turns it off', async () => {
+      await t.app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: { ionos: { users: [{ userId: '11111111-2222-4333-8444-555555555555', email: 'o@example.com', contractNumber: '1' }], credentials: [{ token: 'slow', userId: '11111111-2222-4333-8444-555555555555', rateLimit: 1 }] } } });
+      const slow = client(t, { authorization: 'Bearer slow' });
+      for (let i = 0; i < 3; i++) expect((await slow.list()).statusCode).toBe(200);
+    });
   });
 
   it('a fixture credential carries its own limit', async () => {
@@ -221,10 +218,11 @@ describe('namespaces', () => {
     expectIonosError(await c.get(id), 404);
   });
 
-  it('503 in the envelope when no namespace can be created', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { MAX_NAMESPACES: '1' } });
-    expectIonosError(await t.app.inject({ method: 'GET', url: '/ns/other/ionos/accesskeys', headers: BEARER }), 503, 'paas-unavailable-1');
+  describe('MAX_NAMESPACES=1', () => {
+    const t = useTestApp({ env: { MAX_NAMESPACES: '1' }, fresh: 'world' });
+    it('503 in the envelope when no namespace can be created', async () => {
+      expectIonosError(await t.app.inject({ method: 'GET', url: '/ns/other/ionos/accesskeys', headers: BEARER }), 503, 'paas-unavailable-1');
+    });
   });
 });
 

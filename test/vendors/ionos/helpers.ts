@@ -4,7 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { parse } from 'yaml';
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 
 export const TOKEN = 'ionos-test-token';
 export const BEARER = { authorization: `Bearer ${TOKEN}` };
@@ -34,8 +34,8 @@ export interface IonosClient {
   region(id: string): Promise<LightMyRequestResponse>;
 }
 
-export function client(t: TestApp, headers: Record<string, string> = BEARER): IonosClient {
-  const call: Call = (opts) => t.app.inject({ ...opts, headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) } });
+export function client(t: AppUnderTest, headers: Record<string, string> = BEARER): IonosClient {
+  const call: Call = (opts) => t.inject({ ...opts, headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) } });
   return {
     call,
     list: (query = '') => call({ method: 'GET', url: `/ionos/accesskeys${query}` }),
@@ -49,8 +49,8 @@ export function client(t: TestApp, headers: Record<string, string> = BEARER): Io
   };
 }
 
-export async function state(t: TestApp, namespace = 'default'): Promise<unknown> {
-  return (await t.app.inject({ method: 'GET', url: `/_emulator/state?vendor=ionos&namespace=${namespace}` })).json();
+export async function state(t: AppUnderTest, namespace = t.namespace): Promise<unknown> {
+  return (await t.inject({ method: 'GET', url: `/_emulator/state?vendor=ionos&namespace=${namespace}` })).json();
 }
 
 export function expectIonosError(res: { statusCode: number; json(): any; headers: Record<string, unknown> }, status: number, code?: string): void {

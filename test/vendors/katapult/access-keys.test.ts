@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { secretDigest } from '../../../src/core/secrets.js';
 import { catalogue } from '../../../src/vendors/katapult/errors.js';
 import { katapultService } from '../../../src/vendors/katapult/service.js';
@@ -13,11 +14,7 @@ const KEY = '/object_storage/access_keys/access_key';
 const GENERATE = '/object_storage/access_keys/access_key/generate_credentials';
 const ACCOUNT = '/organizations/organization/object_storage/object_storage_cluster';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 const create = (name = 'k1', org: Record<string, string> = ORG, extra: Record<string, unknown> = {}) =>
   call(t, 'POST', CREATE, { organization: org, object_storage_cluster: CLUSTER, properties: { name, ...extra } });

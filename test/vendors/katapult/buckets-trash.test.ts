@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
 import { katapultService } from '../../../src/vendors/katapult/service.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { auth, call, expectError } from './helpers.js';
 
 const ORG = { sub_domain: 'emulator' };
@@ -13,11 +13,7 @@ const TRASH = '/trash_objects/trash_object';
 const ADMIN = auth('katapult-admin-token');
 const K1 = 'objkey_EMULATOR00000001';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 const createBucket = (properties: Record<string, unknown>, org = ORG) => call(t, 'POST', BUCKETS, { organization: org, object_storage_cluster: CLUSTER, properties });
 const getBucket = (name: string, headers?: Record<string, string>) => call(t, 'GET', BUCKET, { object_storage_cluster: CLUSTER, bucket: { name } }, headers);

@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, type AppUnderTest } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 /** `x-emulator-fault: <status>` becomes the code the operation documents for that status. */
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const M = '/katapult/core/v1';
 const forced = async (method: 'GET' | 'POST', url: string, status: string) => {
-  const res = await t.app.inject({ method, url: M + url, headers: { authorization: 'Bearer katapult-test-token', 'x-emulator-fault': status } });
+  const res = await t.inject({ method, url: M + url, headers: { authorization: 'Bearer katapult-test-token', 'x-emulator-fault': status } });
   return [res.statusCode, res.json().error.code];
 };
 
@@ -36,8 +33,8 @@ describe('faults by HTTP status', () => {
 
 describe('forced faults and the rate-limit headers (README: Katapult › Faults)', () => {
   const KEY = `${M}/object_storage/access_keys/access_key?access_key[id]=objkey_EMULATOR00000001`;
-  const send = (app: TestApp, fault?: string) =>
-    app.app.inject({ method: 'GET', url: KEY, headers: { authorization: 'Bearer katapult-test-token', ...(fault ? { 'x-emulator-fault': fault } : {}) } });
+  const send = (app: AppUnderTest, fault?: string) =>
+    app.inject({ method: 'GET', url: KEY, headers: { authorization: 'Bearer katapult-test-token', ...(fault ? { 'x-emulator-fault': fault } : {}) } });
 
   it('a forced 429 looks like a real one: Retry-After, nothing remaining, total_permitted = X-RateLimit-Permitted', async () => {
     const res = await send(t, '429');

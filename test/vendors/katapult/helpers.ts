@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 import { vendorSpecsDir } from '../../helpers/build-app.js';
 
 export const MOUNT = '/katapult/core/v1';
@@ -17,13 +17,13 @@ export const DATA_CENTER = {
 };
 
 /** GET with Rack-style query args, or a JSON body for the other methods. */
-export function call(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, args?: Record<string, unknown>, headers: Record<string, string> = auth(), extra: Partial<InjectOptions> = {}) {
+export function call(t: AppUnderTest, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, args?: Record<string, unknown>, headers: Record<string, string> = auth(), extra: Partial<InjectOptions> = {}) {
   const opts: InjectOptions = { method, url: `${MOUNT}${path}`, headers: { ...headers }, ...extra };
   if (args !== undefined) {
     if (method === 'GET') opts.url += `?${toRackQuery(args)}`;
     else opts.payload = args;
   }
-  return t.app.inject(opts);
+  return t.inject(opts);
 }
 
 export function toRackQuery(args: Record<string, unknown>, prefix = ''): string {

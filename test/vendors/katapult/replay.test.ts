@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, type AppUnderTest } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { DATA_CENTER, expectSameShape, loadRecordings, loadSpec, MOUNT, validateAgainstSpec } from './helpers.js';
 
 /**
@@ -45,7 +46,7 @@ function encodeQuery(decoded: string): string {
   }).join('&');
 }
 
-async function replay(t: TestApp, name: string) {
+async function replay(t: AppUnderTest, name: string) {
   const scenario = Object.entries(recordings!).find(([file]) => file.endsWith(`/${name}.cassette.yaml`))?.[1];
   expect(scenario, name).toBeDefined();
   const ids = new Map<string, string>();
@@ -83,22 +84,26 @@ async function replay(t: TestApp, name: string) {
 }
 
 describe.skipIf(!recordings || !spec)('Katapult recorded interactions replayed (VENDOR_SPECS_DIR)', () => {
-  let t: TestApp;
-  afterEach(() => t?.close());
-
-  for (const name of ['AccessKey_minimal', 'AccessKey_update_name', 'AccessKey_update_permissions', 'AccessKey_buckets']) {
-    it(`${name}: same statuses and body shapes; bodies valid against the vendor schema`, async () => {
-      t = await buildTestApp({ fixtures: [fixture(true)] });
-      const { sent, ids } = await replay(t, name);
-      expect(sent).toBeGreaterThan(10);
-      expect([...ids.keys()].some((k) => k.startsWith('objkey_'))).toBe(true);
-    });
-  }
+  describe('with the object storage account provisioned', () => {
+    // Each replay from the freshly seeded world, as on a fresh app.
+    const t = useTestApp({ fixtures: [fixture(true)], fresh: 'world' });
+    for (const name of ['AccessKey_minimal', 'AccessKey_update_name', 'AccessKey_update_permissions', 'AccessKey_buckets']) {
+      it(`${name}: same statuses and body shapes; bodies valid against the vendor schema`, async () => {
+        const { sent, ids } = await replay(t, name);
+        expect(sent).toBeGreaterThan(10);
+        expect([...ids.keys()].some((k) => k.startsWith('objkey_'))).toBe(true);
+      });
+    }
+  });
 
   it('ObjectStorageAccount_lifecycle: create, provision, trash, purge', async () => {
-    t = await buildTestApp({ fixtures: [fixture(false)] });
-    const { ids } = await replay(t, 'ObjectStorageAccount_lifecycle');
-    expect([...ids.keys()].some((k) => k.startsWith('trsh_'))).toBe(true);
+    const t = await buildTestApp({ fixtures: [fixture(false)] });
+    try {
+      const { ids } = await replay(t, 'ObjectStorageAccount_lifecycle');
+      expect([...ids.keys()].some((k) => k.startsWith('trsh_'))).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretDigest } from '../../../src/core/secrets.js';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { ACCOUNT, ACTIVE_KEY, activate, API_KEY, auth, expectError, INACTIVE_KEY, journal, kos, OTHER_API_KEY, SEEDED_BUCKET_KRN, kosTime, stateDump } from './helpers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 const MINUTE = 60_000;
 
@@ -194,13 +191,14 @@ describe('sessions', () => {
     expectError(await kos(t, { method: 'POST', path: `/kos/v1/sessions/refresh/${s.sessionToken}`, body: { refreshToken: r.refreshToken } }), 401, 'SESSION_EXPIRED');
   });
 
-  it('takes the timeout from KRUTRIM_SESSION_TIMEOUT', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { KRUTRIM_SESSION_TIMEOUT: '5m' } });
-    const s = await activate(t);
-    expect(s.expiresAt).toBe(kosTime(TEST_EPOCH + 5 * MINUTE));
-    t.clock.advance(5 * MINUTE);
-    expect((await kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` })).json().isActive).toBe(false);
+  describe('KRUTRIM_SESSION_TIMEOUT=5m', () => {
+    const t = useTestApp({ env: { KRUTRIM_SESSION_TIMEOUT: '5m' }, fresh: 'world' });
+    it('takes the timeout from KRUTRIM_SESSION_TIMEOUT', async () => {
+      const s = await activate(t);
+      expect(s.expiresAt).toBe(kosTime(TEST_EPOCH + 5 * MINUTE));
+      t.clock.advance(5 * MINUTE);
+      expect((await kos(t, { method: 'GET', path: `/kos/v1/sessions/status/${s.sessionToken}` })).json().isActive).toBe(false);
+    });
   });
 
   it('keeps one active session per credentials: re-activation ends the previous one', async () => {

@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { ACCOUNT, auth, CUSTOMER, expectError, kos, OTHER_API_KEY, SEEDED_BUCKET, SEEDED_BUCKET_KRN, kosTime } from './helpers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const KRN = /^krn:kos:(In-Bangalore-1|In-Hyderabad-1):1000000001:8f0c6a1e-4b7d-4c2a-9e55-000000000001:bucket:[0-9a-f-]{36}$/;
 

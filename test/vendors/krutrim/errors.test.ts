@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../../src/vendors/krutrim/errors.js';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { expectError, kos, SEEDED_BUCKET, stateDump } from './helpers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 describe('error envelope and fault injection', () => {
   it.each(catalogue.codes())('x-emulator-fault: %s renders {message, code, statusCode} with the catalogue status', async (code) => {

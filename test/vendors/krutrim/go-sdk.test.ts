@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { kosTime, SEEDED_BUCKET_KRN, stateDump } from './helpers.js';
 
 /**
@@ -8,11 +9,7 @@ import { kosTime, SEEDED_BUCKET_KRN, stateDump } from './helpers.js';
  * and nothing else — in particular no `x-session-token` on GetUploadURL, GetDownloadURL, Move and Delete, and
  * no `x-region-id` unless the caller passes one. Responses decoded into `map[string]string` must hold strings only.
  */
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({ fresh: 'world' });
 
 const GO_HEADERS = {
   authorization: 'Bearer krutrim-test-key',

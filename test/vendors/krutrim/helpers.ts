@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { TestApp } from '../../helpers/build-app.js';
+import type { AppUnderTest } from '../../helpers/build-app.js';
 
 /** The default world's KOS credentials and tenant (DESIGN.md §4, fixtures/default.json). */
 export const API_KEY = 'krutrim-test-key';
@@ -22,12 +22,12 @@ export interface Call {
   ns?: string;
 }
 
-/** One KOS request through app.inject, authenticated with the default API key unless told otherwise. */
-export function kos(t: TestApp, call: Call): Promise<LightMyRequestResponse> {
+/** One KOS request through app.inject (in the test's namespace unless `ns`), authenticated with the default API key unless told otherwise. */
+export function kos(t: AppUnderTest, call: Call): Promise<LightMyRequestResponse> {
   const prefix = call.ns ? `/ns/${call.ns}` : '';
   const headers: Record<string, string> = { ...auth(), ...(call.headers ?? {}) };
   for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
-  return t.app.inject({
+  return t.inject({
     method: call.method,
     url: `${prefix}/krutrim${call.path}`,
     headers: call.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
@@ -47,15 +47,15 @@ export function expectError(res: LightMyRequestResponse, status: number, code: s
   return body;
 }
 
-export async function stateDump(t: TestApp, namespace = 'default'): Promise<unknown> {
-  return (await t.app.inject({ method: 'GET', url: `/_emulator/state?vendor=krutrim&namespace=${namespace}` })).json();
+export async function stateDump(t: AppUnderTest, namespace = t.namespace): Promise<unknown> {
+  return (await t.inject({ method: 'GET', url: `/_emulator/state?vendor=krutrim&namespace=${namespace}` })).json();
 }
 
-export async function journal(t: TestApp): Promise<string> {
-  return (await t.app.inject({ method: 'GET', url: '/_emulator/requests?vendor=krutrim' })).body;
+export async function journal(t: AppUnderTest): Promise<string> {
+  return (await t.inject({ method: 'GET', url: '/_emulator/requests?vendor=krutrim' })).body;
 }
 
-export async function activate(t: TestApp, key = ACTIVE_KEY, ns?: string): Promise<{ sessionToken: string; refreshToken: string; expiresAt: string; lastActiveAt: string }> {
+export async function activate(t: AppUnderTest, key = ACTIVE_KEY, ns?: string): Promise<{ sessionToken: string; refreshToken: string; expiresAt: string; lastActiveAt: string }> {
   const res = await kos(t, { method: 'POST', path: '/kos/v1/sessions/activate', body: key, ...(ns ? { ns } : {}) });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();

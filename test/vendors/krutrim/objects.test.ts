@@ -1,13 +1,23 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
-import { activate, expectError, kos, SEEDED_BUCKET, SEEDED_BUCKET_KRN, kosTime, stateDump } from './helpers.js';
+import { TEST_EPOCH, type AppUnderTest } from '../../helpers/build-app.js';
+import { useTestApp, type UseTestAppOptions } from '../../helpers/use-test-app.js';
+import { activate, expectError, kos, SEEDED_BUCKET_KRN, kosTime, stateDump } from './helpers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const shared = useTestApp({ fresh: 'world' });
+/** The app the helpers below talk to: the file's, or the one of a block with other settings (useOwnApp). */
+let t: AppUnderTest = shared;
+
+/** Points `t` at an app with these settings for the tests of the enclosing describe. */
+function useOwnApp(options: UseTestAppOptions): void {
+  const own = useTestApp(options);
+  beforeEach(() => {
+    t = own;
+  });
+  afterEach(() => {
+    t = shared;
+  });
+}
 
 const DAY = 24 * 3600 * 1000;
 const B = encodeURIComponent(SEEDED_BUCKET_KRN);
@@ -140,15 +150,16 @@ describe('presigned URLs', () => {
     expect((await presigned(url.toString(), 'GET')).body).toBe('the plan');
   });
 
-  it('respect KRUTRIM_MAX_OBJECT_BYTES with a 413 in the KOS shape, storing nothing', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { KRUTRIM_MAX_OBJECT_BYTES: '1024' } });
-    const call = await session();
-    const url = (await call('PUT', '', { prefix: 'big.bin' })).json().preSignedUrl;
-    expectError(await presigned(url, 'PUT', Buffer.alloc(2000, 1), 'application/octet-stream'), 413, 'PAYLOAD_TOO_LARGE');
-    expectError(await presigned(url, 'PUT', Buffer.alloc(2000, 1), 'application/json'), 413, 'PAYLOAD_TOO_LARGE');
-    expect((await call('GET', '')).json()).toEqual([]);
-    expect((await presigned(url, 'PUT', Buffer.alloc(1024, 1))).statusCode).toBe(200);
+  describe('KRUTRIM_MAX_OBJECT_BYTES=1024', () => {
+    useOwnApp({ env: { KRUTRIM_MAX_OBJECT_BYTES: '1024' }, fresh: 'world' });
+    it('respect KRUTRIM_MAX_OBJECT_BYTES with a 413 in the KOS shape, storing nothing', async () => {
+      const call = await session();
+      const url = (await call('PUT', '', { prefix: 'big.bin' })).json().preSignedUrl;
+      expectError(await presigned(url, 'PUT', Buffer.alloc(2000, 1), 'application/octet-stream'), 413, 'PAYLOAD_TOO_LARGE');
+      expectError(await presigned(url, 'PUT', Buffer.alloc(2000, 1), 'application/json'), 413, 'PAYLOAD_TOO_LARGE');
+      expect((await call('GET', '')).json()).toEqual([]);
+      expect((await presigned(url, 'PUT', Buffer.alloc(1024, 1))).statusCode).toBe(200);
+    });
   });
 
   it('accept any content type (JSON bytes are stored as they are) and an empty body', async () => {
@@ -246,11 +257,8 @@ describe('object operations', () => {
 });
 
 describe('lifecycle expiration', () => {
-  beforeEach(async () => {
-    // Sessions outlive the months these tests move through.
-    await t.close();
-    t = await buildTestApp({ env: { KRUTRIM_SESSION_TIMEOUT: '365d' } });
-  });
+  // Sessions outlive the months these tests move through.
+  useOwnApp({ env: { KRUTRIM_SESSION_TIMEOUT: '365d' }, fresh: 'world' });
 
   it('objects older than expiration_days (matching the rule prefix) disappear, on the injected clock', async () => {
     const call = await session();

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../helpers/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { activate, kos, SEEDED_BUCKET_KRN } from './helpers.js';
 
 /**
@@ -9,13 +9,12 @@ import { activate, kos, SEEDED_BUCKET_KRN } from './helpers.js';
  * while the client is still sending, without the emulator holding the body.
  */
 const MAX = 64 * 1024;
-let t: TestApp;
+const t = useTestApp({ env: { KRUTRIM_MAX_OBJECT_BYTES: String(MAX) }, fresh: 'world' });
 let origin: string;
-beforeEach(async () => {
-  t = await buildTestApp({ env: { KRUTRIM_MAX_OBJECT_BYTES: String(MAX) } });
+// After useTestApp's beforeAll (hooks run in order): the one app listens for the whole file.
+beforeAll(async () => {
   origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
 });
-afterEach(() => t.close());
 
 async function uploadUrl(key: string): Promise<URL> {
   const s = await activate(t);

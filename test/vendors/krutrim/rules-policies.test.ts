@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_EPOCH, type TestApp } from '../../helpers/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_EPOCH } from '../../helpers/build-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 import { auth, CUSTOMER, expectError, kos, kosTime, OTHER_API_KEY, SEEDED_BUCKET_KRN, stateDump } from './helpers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const B = encodeURIComponent(SEEDED_BUCKET_KRN);
 const RULES = `/kos/v1/buckets/${B}/lifecycle-rules`;
