@@ -4,13 +4,13 @@ import { defineConfig } from 'vitest/config';
 // does: too slow for every `npm test`. It runs only when CONTAINER_SMOKE_INSTALL is set
 // (`npm run smoke:container`, `npm run smoke:container:npm-ci`; `.ci/run` runs the latter after `npm test`).
 const containerSmoke = process.env.CONTAINER_SMOKE_INSTALL
-  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/packaging/container.smoke.ts'] } }]
+  ? [{ extends: true as const, test: { name: 'container-smoke', include: ['test/packaging/container.smoke.ts'], sequence: { groupOrder: 1 } } }]
   : [];
 
 // The package smoke (test/packaging/package.smoke.ts) packs a fresh copy of the repository and installs the
 // tarball into a scratch project from the npm registry: `npm run smoke:package`, run by `.ci/run`.
 const packageSmoke = process.env.PACKAGE_SMOKE
-  ? [{ extends: true as const, test: { name: 'package-smoke', include: ['test/packaging/package.smoke.ts'] } }]
+  ? [{ extends: true as const, test: { name: 'package-smoke', include: ['test/packaging/package.smoke.ts'], sequence: { groupOrder: 1 } } }]
   : [];
 
 // The fast loop (`npm run test:unit`): core, vendors, control plane, the layout rules and the test helpers,
@@ -33,10 +33,12 @@ export default defineConfig({
     globalSetup: ['test/conformance/global-setup.ts'],
     setupFiles: ['test/conformance/record-responses.ts', 'test/helpers/response-checks.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
-      { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [...UNIT, 'test/coverage-matrix.test.ts'] } },
+      // The unit files share nothing and spawn nothing: two workers even where the default (cores − 1) is one.
+      // They run first (groupOrder 0); the rest, which start processes and browsers, then on the default.
+      { extends: true, test: { name: 'unit', include: UNIT, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [...UNIT, 'test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
       // Runs after every other test file (groupOrder), reading what they recorded: docs/coverage.md must be current.
-      { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'coverage-matrix', include: ['test/coverage-matrix.test.ts'], sequence: { groupOrder: 2 } } },
       ...containerSmoke,
       ...packageSmoke,
     ],
