@@ -19,9 +19,9 @@ export interface Authenticated {
   accessKeyId: string;
 }
 
-export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }, client: S3Client): Authenticated {
+export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }, client: S3Client, now: number): Authenticated {
   if (target.bucket !== undefined && target.key !== undefined) {
-    const issued = part.issuedPresign?.(ctx, ns, query, req.method, target.bucket, target.key);
+    const issued = part.issuedPresign?.(ctx, ns, query, req.method, target.bucket, target.key, now);
     if (issued !== undefined) {
       if (!issued.ok) throw s3Error(issued.code, issued.message);
       const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -39,7 +39,7 @@ export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req
   const signed = parseSignature(req, query);
   if (!signed) throw s3Error('AccessDenied', 'Anonymous access is not allowed: sign the request with an access key of this vendor.');
   const accessKeyId = signed.credential.accessKeyId;
-  const key = part.key(ctx, ns, accessKeyId, client);
+  const key = part.key(ctx, ns, accessKeyId, client, now);
   if (!key || key.refusal?.code === 'InvalidAccessKeyId') throw s3Error('InvalidAccessKeyId', key?.refusal?.message, { AWSAccessKeyId: accessKeyId });
 
   const wall = ctx.clock.wallNow();

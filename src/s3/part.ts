@@ -83,13 +83,14 @@ export type IssuedPresign = { ok: true } | { ok: false; code: Extract<S3Code, 'A
 export interface VendorS3 {
   /**
    * Resolves an access key id; undefined when the vendor never issued it (InvalidAccessKeyId).
-   * `client` is who sent the request, for vendors whose buckets admit only some addresses.
+   * `client` is who sent the request, for vendors whose buckets admit only some addresses; `now` is
+   * the request's one time on the emulator clock (`request.emulator.now`).
    */
-  key(ctx: VendorContext, ns: string, accessKeyId: string, client: S3Client): S3Key | undefined;
+  key(ctx: VendorContext, ns: string, accessKeyId: string, client: S3Client, now: number): S3Key | undefined;
   world(ctx: VendorContext): S3World;
   /**
    * When the request carries a presigned URL the vendor's management API issued, its verdict (on
-   * the emulator clock: expiry and revocation); undefined when the URL is not one of those.
+   * the emulator clock at the request's `now`: expiry and revocation); undefined when the URL is not one of those.
    */
-  issuedPresign?(ctx: VendorContext, ns: string, query: URLSearchParams, method: string, bucket: string, key: string): IssuedPresign | undefined;
+  issuedPresign?(ctx: VendorContext, ns: string, query: URLSearchParams, method: string, bucket: string, key: string, now: number): IssuedPresign | undefined;
 }

@@ -33,6 +33,8 @@ export interface PlaneContext {
   ctx: VendorContext;
   vendor: string;
   ns: string;
+  /** The request's one time on the emulator clock: every write of the request is dated by it. */
+  now: number;
   world: S3World;
   key: S3Key;
   /** Object bytes the namespace holds across every vendor (objects and upload parts). */
@@ -123,7 +125,7 @@ export class S3Plane {
   }
 
   private now(): number {
-    return this.p.ctx.clock.now();
+    return this.p.now;
   }
 
   private config() {

@@ -97,9 +97,9 @@ export function s3Routes(deps: S3RouteDeps) {
       try {
         const { target: t, query, operation } = parseRequest(request, deps.mount);
         resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
-        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) });
+        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) }, request.emulator.now);
         request.emulator.credential = auth.accessKeyId;
-        const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
+        const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, now: request.emulator.now, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
         const res = await plane.handle(operation, { method: request.method, bucket: t.bucket, key: t.key, query, headers: request.headers, stream: request.raw, encoding: auth.encoding });
         reply.code(res.status).headers(res.headers);
         if (request.method === 'HEAD' || res.body === undefined) return reply.send();

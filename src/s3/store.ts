@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { sql } from '../core/sql.js';
 import type { S3Bucket, S3ObjectMeta, S3World } from './part.js';
 
 /**
  * The S3 plane's own SQL: buckets and objects of vendors without a bucket API (`<vendor>_s3_*`,
- * migration 015), and every vendor's multipart uploads. Statements are prepared once per database
- * and vendor.
+ * migration 015), and every vendor's multipart uploads. Statements (core/sql.ts, named parameters)
+ * are prepared once per database and vendor.
  */
 
 interface ObjectRow { key: string; size: number; etag: string; content_type: string; last_modified: number; metadata: string }
@@ -29,54 +30,62 @@ function perDatabaseAndVendor<T>(create: (db: Database, vendor: string) => T): (
   };
 }
 
+/** Where an object is: its namespace, bucket and key. */
+type At = { namespace: string; bucket: string; key: string };
+
 /** A vendor's buckets and objects in the plane's own tables (IONOS, Exoscale, IBM). */
 export const genericWorld = perDatabaseAndVendor((db: Database, vendor: string): S3World => {
   const t = `${vendor}_s3`;
+  const q = sql(db);
   const s = {
-    buckets: db.prepare<[string, string], BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = ? AND owner_id = ? ORDER BY name`),
-    bucket: db.prepare<[string, string], BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = ? AND name = ?`),
-    insertBucket: db.prepare<[string, string, string, string, number]>(`INSERT INTO ${t}_buckets (namespace, name, owner_id, region, created_at) VALUES (?, ?, ?, ?, ?)`),
-    deleteBucket: db.prepare<[string, string]>(`DELETE FROM ${t}_buckets WHERE namespace = ? AND name = ?`),
-    objects: db.prepare<[string, string, string, string, string, number], ObjectRow>(
-      `SELECT ${META_COLUMNS} FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key > ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?`,
+    buckets: q.statement<{ namespace: string; owner: string }, BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = @namespace AND owner_id = @owner ORDER BY name`),
+    bucket: q.statement<{ namespace: string; name: string }, BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = @namespace AND name = @name`),
+    bucketInsert: q.statement<{ namespace: string; name: string; owner: string; region: string; createdAt: number }>(
+      `INSERT INTO ${t}_buckets (namespace, name, owner_id, region, created_at) VALUES (@namespace, @name, @owner, @region, @createdAt)`,
     ),
-    count: db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM ${t}_objects WHERE namespace = ? AND bucket = ?`),
-    head: db.prepare<[string, string, string], ObjectRow>(`SELECT ${META_COLUMNS} FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
-    body: db.prepare<[string, string, string], { body: Buffer }>(`SELECT body FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
+    bucketDelete: q.statement<{ namespace: string; name: string }>(`DELETE FROM ${t}_buckets WHERE namespace = @namespace AND name = @name`),
+    objects: q.statement<{ namespace: string; bucket: string; after: string; prefix: string; limit: number }, ObjectRow>(
+      `SELECT ${META_COLUMNS} FROM ${t}_objects WHERE namespace = @namespace AND bucket = @bucket AND key > @after AND substr(key, 1, length(@prefix)) = @prefix ORDER BY key LIMIT @limit`,
+    ),
+    objectCount: q.statement<{ namespace: string; bucket: string }, { n: number }>(`SELECT count(*) AS n FROM ${t}_objects WHERE namespace = @namespace AND bucket = @bucket`),
+    objectHead: q.statement<At, ObjectRow>(`SELECT ${META_COLUMNS} FROM ${t}_objects WHERE namespace = @namespace AND bucket = @bucket AND key = @key`),
+    objectBody: q.statement<At, { body: Buffer }>(`SELECT body FROM ${t}_objects WHERE namespace = @namespace AND bucket = @bucket AND key = @key`),
     // The object's tags in the same read (GetObject answers x-amz-tagging-count).
-    read: db.prepare<[string, string, string], ObjectRow & { body: Buffer; tags: string | null }>(
+    objectRead: q.statement<At, ObjectRow & { body: Buffer; tags: string | null }>(
       `SELECT o.key, o.size, o.etag, o.content_type, o.last_modified, o.metadata, o.body, t.tags FROM ${t}_objects o
        LEFT JOIN ${t}_tags t ON t.namespace = o.namespace AND t.bucket = o.bucket AND t.key = o.key AND t.etag = o.etag AND t.last_modified = o.last_modified
-       WHERE o.namespace = ? AND o.bucket = ? AND o.key = ?`,
+       WHERE o.namespace = @namespace AND o.bucket = @bucket AND o.key = @key`,
     ),
-    put: db.prepare<[string, string, string, Buffer, number, string, string, number, string]>(
-      `INSERT OR REPLACE INTO ${t}_objects (namespace, bucket, key, body, size, etag, content_type, last_modified, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    objectPut: q.statement<At & { body: Buffer; size: number; etag: string; contentType: string; lastModified: number; metadata: string }>(
+      `INSERT OR REPLACE INTO ${t}_objects (namespace, bucket, key, body, size, etag, content_type, last_modified, metadata)
+       VALUES (@namespace, @bucket, @key, @body, @size, @etag, @contentType, @lastModified, @metadata)`,
     ),
-    delete: db.prepare<[string, string, string]>(`DELETE FROM ${t}_objects WHERE namespace = ? AND bucket = ? AND key = ?`),
-    used: db.prepare<[string], { n: number }>(`SELECT coalesce(sum(size), 0) AS n FROM ${t}_objects WHERE namespace = ?`),
+    objectDelete: q.statement<At>(`DELETE FROM ${t}_objects WHERE namespace = @namespace AND bucket = @bucket AND key = @key`),
+    usedBytes: q.statement<{ namespace: string }, { n: number }>(`SELECT coalesce(sum(size), 0) AS n FROM ${t}_objects WHERE namespace = @namespace`),
   };
   return {
-    buckets: (ns, ownerId) => s.buckets.all(ns, ownerId).map(toBucket),
-    bucket: (ns, name) => {
-      const r = s.bucket.get(ns, name);
+    buckets: (namespace, owner) => s.buckets.all({ namespace, owner }).map(toBucket),
+    bucket: (namespace, name) => {
+      const r = s.bucket.get({ namespace, name });
       return r && toBucket(r);
     },
-    createBucket: (ns, owner, name, region, now) => void s.insertBucket.run(ns, name, owner.id, region, now),
-    deleteBucket: (ns, name) => void s.deleteBucket.run(ns, name),
-    objects: (ns, bucket, prefix, after, limit) => s.objects.all(ns, bucket, after, prefix, prefix, limit).map(toMeta),
-    objectCount: (ns, bucket) => s.count.get(ns, bucket)!.n,
-    head: (ns, bucket, key) => {
-      const r = s.head.get(ns, bucket, key);
+    createBucket: (namespace, owner, name, region, now) => void s.bucketInsert.run({ namespace, name, owner: owner.id, region, createdAt: now }),
+    deleteBucket: (namespace, name) => void s.bucketDelete.run({ namespace, name }),
+    objects: (namespace, bucket, prefix, after, limit) => s.objects.all({ namespace, bucket, after, prefix, limit }).map(toMeta),
+    objectCount: (namespace, bucket) => s.objectCount.get({ namespace, bucket })!.n,
+    head: (namespace, bucket, key) => {
+      const r = s.objectHead.get({ namespace, bucket, key });
       return r && toMeta(r);
     },
-    body: (ns, bucket, key) => s.body.get(ns, bucket, key)?.body,
-    read: (ns, bucket, key) => {
-      const r = s.read.get(ns, bucket, key);
+    body: (namespace, bucket, key) => s.objectBody.get({ namespace, bucket, key })?.body,
+    read: (namespace, bucket, key) => {
+      const r = s.objectRead.get({ namespace, bucket, key });
       return r && { meta: toMeta(r), body: r.body, tags: r.tags ?? undefined };
     },
-    put: (ns, bucket, m, body) => void s.put.run(ns, bucket, m.key, body, m.size, m.etag, m.contentType, m.lastModified, JSON.stringify(m.metadata)),
-    delete: (ns, bucket, key) => s.delete.run(ns, bucket, key).changes > 0,
-    usedBytes: (ns) => s.used.get(ns)!.n,
+    put: (namespace, bucket, m, body) =>
+      void s.objectPut.run({ namespace, bucket, key: m.key, body, size: m.size, etag: m.etag, contentType: m.contentType, lastModified: m.lastModified, metadata: JSON.stringify(m.metadata) }),
+    delete: (namespace, bucket, key) => s.objectDelete.run({ namespace, bucket, key }).changes > 0,
+    usedBytes: (namespace) => s.usedBytes.get({ namespace })!.n,
   };
 });
 
@@ -87,46 +96,59 @@ const toUpload = (r: UploadRow): Upload => ({
 });
 export interface Part { partNumber: number; size: number; etag: string; lastModified: number }
 
+/** Where an upload is: its namespace and id. */
+type UploadAt = { namespace: string; uploadId: string };
+
 /** Multipart uploads of one vendor (`<vendor>_s3_uploads` / `_parts`). */
 export const multipartStore = perDatabaseAndVendor((db: Database, vendor: string) => {
   const t = `${vendor}_s3`;
+  const q = sql(db);
   const s = {
-    insert: db.prepare<[string, string, string, string, string, string, string, number]>(
-      `INSERT INTO ${t}_uploads (namespace, upload_id, bucket, key, content_type, metadata, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    uploadInsert: q.statement<UploadAt & { bucket: string; key: string; contentType: string; metadata: string; tags: string; createdAt: number }>(
+      `INSERT INTO ${t}_uploads (namespace, upload_id, bucket, key, content_type, metadata, tags, created_at)
+       VALUES (@namespace, @uploadId, @bucket, @key, @contentType, @metadata, @tags, @createdAt)`,
     ),
-    get: db.prepare<[string, string], UploadRow>(`SELECT * FROM ${t}_uploads WHERE namespace = ? AND upload_id = ?`),
+    uploadById: q.statement<UploadAt, UploadRow>(`SELECT * FROM ${t}_uploads WHERE namespace = @namespace AND upload_id = @uploadId`),
     // Uploads of a bucket after a (key, created_at, upload_id) cursor, in that order (ListMultipartUploads).
-    list: db.prepare<[string, string, string, number, string, string, string, number], UploadRow>(
-      `SELECT * FROM ${t}_uploads WHERE namespace = ? AND bucket = ? AND (key, created_at, upload_id) > (?, ?, ?) AND substr(key, 1, length(?)) = ? ORDER BY key, created_at, upload_id LIMIT ?`,
+    uploadsAfter: q.statement<{ namespace: string; bucket: string; key: string; createdAt: number; uploadId: string; prefix: string; limit: number }, UploadRow>(
+      `SELECT * FROM ${t}_uploads WHERE namespace = @namespace AND bucket = @bucket AND (key, created_at, upload_id) > (@key, @createdAt, @uploadId)
+       AND substr(key, 1, length(@prefix)) = @prefix ORDER BY key, created_at, upload_id LIMIT @limit`,
     ),
-    remove: db.prepare<[string, string]>(`DELETE FROM ${t}_uploads WHERE namespace = ? AND upload_id = ?`),
-    removeParts: db.prepare<[string, string]>(`DELETE FROM ${t}_parts WHERE namespace = ? AND upload_id = ?`),
-    putPart: db.prepare<[string, string, number, Buffer, number, string, number]>(`INSERT OR REPLACE INTO ${t}_parts (namespace, upload_id, part_number, body, size, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-    parts: db.prepare<[string, string, number, number], { part_number: number; size: number; etag: string; last_modified: number }>(
-      `SELECT part_number, size, etag, last_modified FROM ${t}_parts WHERE namespace = ? AND upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?`,
+    uploadDelete: q.statement<UploadAt>(`DELETE FROM ${t}_uploads WHERE namespace = @namespace AND upload_id = @uploadId`),
+    partsDelete: q.statement<UploadAt>(`DELETE FROM ${t}_parts WHERE namespace = @namespace AND upload_id = @uploadId`),
+    partPut: q.statement<UploadAt & { partNumber: number; body: Buffer; size: number; etag: string; lastModified: number }>(
+      `INSERT OR REPLACE INTO ${t}_parts (namespace, upload_id, part_number, body, size, etag, last_modified)
+       VALUES (@namespace, @uploadId, @partNumber, @body, @size, @etag, @lastModified)`,
     ),
-    partBody: db.prepare<[string, string, number], { body: Buffer }>(`SELECT body FROM ${t}_parts WHERE namespace = ? AND upload_id = ? AND part_number = ?`),
-    used: db.prepare<[string], { n: number }>(`SELECT coalesce(sum(size), 0) AS n FROM ${t}_parts WHERE namespace = ?`),
-    uploadsOfBucket: db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM ${t}_uploads WHERE namespace = ? AND bucket = ?`),
+    partsAfter: q.statement<UploadAt & { after: number; limit: number }, { part_number: number; size: number; etag: string; last_modified: number }>(
+      `SELECT part_number, size, etag, last_modified FROM ${t}_parts WHERE namespace = @namespace AND upload_id = @uploadId AND part_number > @after ORDER BY part_number LIMIT @limit`,
+    ),
+    partBody: q.statement<UploadAt & { partNumber: number }, { body: Buffer }>(
+      `SELECT body FROM ${t}_parts WHERE namespace = @namespace AND upload_id = @uploadId AND part_number = @partNumber`,
+    ),
+    usedBytes: q.statement<{ namespace: string }, { n: number }>(`SELECT coalesce(sum(size), 0) AS n FROM ${t}_parts WHERE namespace = @namespace`),
+    uploadCount: q.statement<{ namespace: string; bucket: string }, { n: number }>(`SELECT count(*) AS n FROM ${t}_uploads WHERE namespace = @namespace AND bucket = @bucket`),
   };
   return {
-    create: (ns: string, u: Upload) => void s.insert.run(ns, u.uploadId, u.bucket, u.key, u.contentType, JSON.stringify(u.metadata), JSON.stringify(u.tags), u.createdAt),
-    get: (ns: string, uploadId: string): Upload | undefined => {
-      const r = s.get.get(ns, uploadId);
+    create: (namespace: string, u: Upload) =>
+      void s.uploadInsert.run({ namespace, uploadId: u.uploadId, bucket: u.bucket, key: u.key, contentType: u.contentType, metadata: JSON.stringify(u.metadata), tags: JSON.stringify(u.tags), createdAt: u.createdAt }),
+    get: (namespace: string, uploadId: string): Upload | undefined => {
+      const r = s.uploadById.get({ namespace, uploadId });
       return r && toUpload(r);
     },
-    list: (ns: string, bucket: string, after: { key: string; createdAt: number; uploadId: string }, prefix: string, limit: number): Upload[] =>
-      s.list.all(ns, bucket, after.key, after.createdAt, after.uploadId, prefix, prefix, limit).map(toUpload),
-    remove: (ns: string, uploadId: string) => {
-      s.removeParts.run(ns, uploadId);
-      return s.remove.run(ns, uploadId).changes > 0;
+    list: (namespace: string, bucket: string, after: { key: string; createdAt: number; uploadId: string }, prefix: string, limit: number): Upload[] =>
+      s.uploadsAfter.all({ namespace, bucket, key: after.key, createdAt: after.createdAt, uploadId: after.uploadId, prefix, limit }).map(toUpload),
+    remove: (namespace: string, uploadId: string) => {
+      s.partsDelete.run({ namespace, uploadId });
+      return s.uploadDelete.run({ namespace, uploadId }).changes > 0;
     },
-    putPart: (ns: string, uploadId: string, p: Part, body: Buffer) => void s.putPart.run(ns, uploadId, p.partNumber, body, p.size, p.etag, p.lastModified),
-    parts: (ns: string, uploadId: string, after = 0, limit = 10_000): Part[] =>
-      s.parts.all(ns, uploadId, after, limit).map((r) => ({ partNumber: r.part_number, size: r.size, etag: r.etag, lastModified: r.last_modified })),
-    partBody: (ns: string, uploadId: string, partNumber: number) => s.partBody.get(ns, uploadId, partNumber)?.body,
-    usedBytes: (ns: string) => s.used.get(ns)!.n,
-    uploadsOfBucket: (ns: string, bucket: string) => s.uploadsOfBucket.get(ns, bucket)!.n,
+    putPart: (namespace: string, uploadId: string, p: Part, body: Buffer) =>
+      void s.partPut.run({ namespace, uploadId, partNumber: p.partNumber, body, size: p.size, etag: p.etag, lastModified: p.lastModified }),
+    parts: (namespace: string, uploadId: string, after = 0, limit = 10_000): Part[] =>
+      s.partsAfter.all({ namespace, uploadId, after, limit }).map((r) => ({ partNumber: r.part_number, size: r.size, etag: r.etag, lastModified: r.last_modified })),
+    partBody: (namespace: string, uploadId: string, partNumber: number) => s.partBody.get({ namespace, uploadId, partNumber })?.body,
+    usedBytes: (namespace: string) => s.usedBytes.get({ namespace })!.n,
+    uploadsOfBucket: (namespace: string, bucket: string) => s.uploadCount.get({ namespace, bucket })!.n,
   };
 });
 export type MultipartStore = ReturnType<typeof multipartStore>;
@@ -140,21 +162,28 @@ export type S3Tags = Record<string, string>;
  */
 export const tagStore = perDatabaseAndVendor((db: Database, vendor: string) => {
   const t = `${vendor}_s3_tags`;
+  const q = sql(db);
+  type Version = At & { etag: string; lastModified: number };
   const s = {
-    get: db.prepare<[string, string, string, string, number], { tags: string }>(`SELECT tags FROM ${t} WHERE namespace = ? AND bucket = ? AND key = ? AND etag = ? AND last_modified = ?`),
-    put: db.prepare<[string, string, string, string, number, string]>(`INSERT OR REPLACE INTO ${t} (namespace, bucket, key, etag, last_modified, tags) VALUES (?, ?, ?, ?, ?, ?)`),
-    remove: db.prepare<[string, string, string]>(`DELETE FROM ${t} WHERE namespace = ? AND bucket = ? AND key = ?`),
+    tagsOfVersion: q.statement<Version, { tags: string }>(
+      `SELECT tags FROM ${t} WHERE namespace = @namespace AND bucket = @bucket AND key = @key AND etag = @etag AND last_modified = @lastModified`,
+    ),
+    tagsPut: q.statement<Version & { tags: string }>(
+      `INSERT OR REPLACE INTO ${t} (namespace, bucket, key, etag, last_modified, tags) VALUES (@namespace, @bucket, @key, @etag, @lastModified, @tags)`,
+    ),
+    tagsDelete: q.statement<At>(`DELETE FROM ${t} WHERE namespace = @namespace AND bucket = @bucket AND key = @key`),
   };
+  const version = (namespace: string, bucket: string, o: S3ObjectMeta): Version => ({ namespace, bucket, key: o.key, etag: o.etag, lastModified: o.lastModified });
   return {
     /** The tags of this version of the object (raw JSON), undefined when it has none. */
-    raw: (ns: string, bucket: string, o: S3ObjectMeta): string | undefined => s.get.get(ns, bucket, o.key, o.etag, o.lastModified)?.tags,
-    get: (ns: string, bucket: string, o: S3ObjectMeta): S3Tags => JSON.parse(s.get.get(ns, bucket, o.key, o.etag, o.lastModified)?.tags ?? '{}') as S3Tags,
+    raw: (namespace: string, bucket: string, o: S3ObjectMeta): string | undefined => s.tagsOfVersion.get(version(namespace, bucket, o))?.tags,
+    get: (namespace: string, bucket: string, o: S3ObjectMeta): S3Tags => JSON.parse(s.tagsOfVersion.get(version(namespace, bucket, o))?.tags ?? '{}') as S3Tags,
     /** Sets the tags of this version of the object; no tags removes the row. */
-    set: (ns: string, bucket: string, o: S3ObjectMeta, tags: S3Tags) => {
-      if (Object.keys(tags).length === 0) s.remove.run(ns, bucket, o.key);
-      else s.put.run(ns, bucket, o.key, o.etag, o.lastModified, JSON.stringify(tags));
+    set: (namespace: string, bucket: string, o: S3ObjectMeta, tags: S3Tags) => {
+      if (Object.keys(tags).length === 0) s.tagsDelete.run({ namespace, bucket, key: o.key });
+      else s.tagsPut.run({ ...version(namespace, bucket, o), tags: JSON.stringify(tags) });
     },
-    remove: (ns: string, bucket: string, key: string) => void s.remove.run(ns, bucket, key),
+    remove: (namespace: string, bucket: string, key: string) => void s.tagsDelete.run({ namespace, bucket, key }),
   };
 });
 export type TagStore = ReturnType<typeof tagStore>;

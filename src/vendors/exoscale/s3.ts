@@ -26,10 +26,9 @@ const SOS_OPERATION: Record<S3Access, string> = {
  * tables.
  */
 export const exoscaleS3: VendorS3 = {
-  key(ctx, namespace, accessKeyId) {
+  key(ctx, namespace, accessKeyId, _client, now) {
     const { credentials, permissions } = new ExoscaleService({ store: exoscaleStore(ctx.db), clock: ctx.clock, ids: ctx.ids, transitions: ctx.transitions });
-    // The plane asks for the key without the request's time: the clock is read once here for the whole request.
-    const principal = credentials.principal(namespace, accessKeyId, ctx.clock.now());
+    const principal = credentials.principal(namespace, accessKeyId, now);
     if (!principal) return undefined;
     const { organizationId } = principal;
     return {

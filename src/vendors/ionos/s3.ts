@@ -18,9 +18,8 @@ const service = (ctx: VendorContext) => new IonosService({ store: ionosStore(ctx
  * owned by the user's canonical user id.
  */
 export const ionosS3: VendorS3 = {
-  key(ctx, namespace, accessKeyId) {
-    // The plane's key lookup is not handed the request's time: this is its one read of the clock.
-    const found = service(ctx).s3Key(namespace, accessKeyId, ctx.clock.now());
+  key(ctx, namespace, accessKeyId, _client, now) {
+    const found = service(ctx).s3Key(namespace, accessKeyId, now);
     if (!found) return undefined;
     const ownerId = found.user?.canonicalUserId ?? accessKeyId;
     const base = { secret: found.secret, owner: { id: ownerId, displayName: found.user?.contractNumber ?? ownerId }, region: REGION };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { perDatabase, type VendorContext } from '../../core/vendor.js';
 import { s3Error } from '../../s3/errors.js';
 import { tagStore } from '../../s3/store.js';
-import type { S3Access, S3Bucket, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
+import type { S3Access, S3Bucket, S3Client, S3Key, S3ObjectMeta, S3World, VendorS3 } from '../../s3/part.js';
 import { katapultService } from './service.js';
 import { katapultStore, type Bucket, type S3ObjectRow } from './store.js';
 
@@ -83,9 +83,8 @@ const world = perDatabase((db): S3World => {
   };
 });
 
-/** The S3 plane asks outside the vendor plugin, so with no request time of its own: the clock's, read once. */
-function key(ctx: VendorContext, namespace: string, accessKeyId: string): S3Key | undefined {
-  const found = katapultService(ctx).s3Key(namespace, accessKeyId, ctx.clock.now());
+function key(ctx: VendorContext, namespace: string, accessKeyId: string, _client: S3Client, now: number): S3Key | undefined {
+  const found = katapultService(ctx).s3Key(namespace, accessKeyId, now);
   if (!found) return undefined;
   const { key: k, secret, state, account } = found;
   const store = katapultStore(ctx.db);
@@ -112,9 +111,9 @@ export const katapultS3: VendorS3 = {
   key,
   world: (ctx) => world(ctx.db),
   /** Presigned URLs from POST …/presigned_url carry `X-Amz-Credential=katapult-presign/…` and a signature the emulator stored. */
-  issuedPresign(ctx, namespace, query, method, bucket, objectKey) {
+  issuedPresign(ctx, namespace, query, method, bucket, objectKey, now) {
     if (!(query.get('X-Amz-Credential') ?? '').startsWith('katapult-presign/')) return undefined;
-    const status = katapultService(ctx).presignedStatus(namespace, query.get('X-Amz-Signature') ?? '', ctx.clock.now());
+    const status = katapultService(ctx).presignedStatus(namespace, query.get('X-Amz-Signature') ?? '', now);
     if (status.url === undefined || status.url.bucketName !== bucket || status.url.path.replace(/^\/+/, '') !== objectKey || (method !== 'GET' && method !== 'HEAD')) {
       return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
     }

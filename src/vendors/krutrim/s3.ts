@@ -125,14 +125,13 @@ export const krutrimS3: VendorS3 = {
     };
   },
   /** KOS presigned URLs (`X-Kos-Method`, `-Expires`, `-Signature`), as PUBLIC_URL points them here. */
-  issuedPresign(ctx, namespace, query, method, bucket, key) {
+  issuedPresign(ctx, namespace, query, method, bucket, key, now) {
     if (!query.has('X-Kos-Signature')) return undefined;
     const b = world(ctx.db).row(namespace, bucket);
     if (!b) return { ok: false, code: 'SignatureDoesNotMatch', message: 'The presigned URL does not name this bucket.' };
     const presigner = new Presigner({ store: krutrimStore(ctx.db), key: presignKey(ctx.db), config: ctx.config });
     try {
-      // The S3 part is not handed the request's time: the clock is read once here.
-      presigner.check(namespace, method, b.bucket_id, key, Object.fromEntries(query), ctx.clock.now());
+      presigner.check(namespace, method, b.bucket_id, key, Object.fromEntries(query), now);
       return { ok: true };
     } catch (err) {
       if (err instanceof VendorError && err.code in PRESIGN_CODES) {
