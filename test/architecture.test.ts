@@ -30,6 +30,38 @@ const SQL_ALLOWED: Record<string, string> = {
   'src/core/object-limit.ts': 'connection-local TEMP triggers counting rows across every declared table (MAX_OBJECTS_PER_NAMESPACE)',
 };
 
+/**
+ * The files every vendor folder holds (docs/architecture.md, "A vendor"), and the export each names after
+ * its vendor: `src/vendors/ibm/routes.ts` exports `ibmRoutes`. `index.ts` exports the definition, named
+ * the id itself. A vendor may add files (Exoscale's access-keys.ts, Krutrim's service/ folder).
+ */
+const VENDOR_FILES: Record<string, string> = {
+  'index.ts': '',
+  'routes.ts': 'Routes',
+  'auth.ts': 'Auth',
+  'seed.ts': 'Seed',
+  'store.ts': 'Store',
+  'errors.ts': 'Errors',
+  'timeline.ts': 'Timeline',
+  's3.ts': 'S3',
+  'schemas.ts': '',
+  'service.ts': '',
+  'ids.ts': '',
+};
+
+/**
+ * Places in src/vendors and src/s3 that may read the emulator clock although the request has its one
+ * `now` (request.emulator.now). A fixture seed runs outside any request and is not listed.
+ */
+const CLOCK_READS_ALLOWED: Record<string, string> = {
+  'src/vendors/ibm/routes.ts': 'onSend of a request refused before the vendor plugin gave it a time (a 404 outside any route)',
+};
+
+/** WeakMaps keyed by a request in src/vendors: a principal belongs on request.emulator, not in a side table. */
+const REQUEST_WEAKMAPS_ALLOWED: Record<string, string> = {
+  'src/vendors/exoscale/auth.ts': "the raw body bytes Exoscale's signature covers, kept by its JSON parser before Fastify parses them",
+};
+
 /** Tables with a `namespace` column that no vendor declares in `tables` (so reset and the dump skip them). */
 const UNDECLARED_TABLES: Record<string, string> = {};
 
@@ -88,6 +120,18 @@ function importsOf(source: Source): Import[] {
       const typeOnly = ts.isImportDeclaration(statement) ? statement.importClause?.isTypeOnly === true : statement.isTypeOnly;
       out.push({ specifier: statement.moduleSpecifier.text, typeOnly, line: source.ast.getLineAndCharacterOfPosition(statement.getStart()).line + 1 });
     }
+  }
+  return out;
+}
+
+/** The names a file exports (declarations and `export { … }`). */
+function exportedNames(source: Source): string[] {
+  const out: string[] = [];
+  for (const statement of source.ast.statements) {
+    const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (exported && (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) out.push(statement.name.text);
+    if (exported && ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) out.push(d.name.text);
+    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) for (const e of statement.exportClause.elements) out.push(e.name.text);
   }
   return out;
 }
@@ -197,6 +241,60 @@ describe('the layout rules (GUIDE.md, docs/architecture.md)', () => {
       }
     }
     expect(found, 'share it through src/core (vendor-neutral) instead').toEqual([]);
+  });
+
+  it('builds every vendor alike: the fixed file set, each file exporting `<id><Role>`', () => {
+    const problems: string[] = [];
+    for (const id of VENDOR_IDS) {
+      for (const [file, role] of Object.entries(VENDOR_FILES)) {
+        const path = `src/vendors/${id}/${file}`;
+        const source = SOURCES.find((s) => s.file === path);
+        if (!source) {
+          problems.push(`${path}: missing`);
+          continue;
+        }
+        const name = role === '' ? (file === 'index.ts' ? id : undefined) : `${id}${role}`;
+        if (name !== undefined && !exportedNames(source).includes(name)) problems.push(`${path}: exports no ${name}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('runs one auth step: every vendor gives the plugin its `auth`, and only the plugin consumes the rate limiter', () => {
+    for (const vendor of Object.values(VENDORS)) expect(typeof vendor.auth, `${vendor.id}.auth`).toBe('function');
+    const consume = (node: ts.Node) => isCall(node, 'consume') && /rateLimiter/.test((node.expression as ts.PropertyAccessExpression).expression.getText());
+    const consumes = SOURCES.filter((s) => s.file !== 'src/http/vendor-plugin.ts').flatMap((s) => findings(s, consume));
+    expect(consumes, 'rate limits are consumed once, by http/vendor-plugin.ts, from what the vendor\'s authenticate returns').toEqual([]);
+    const weakMap = (node: ts.Node) => ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'WeakMap';
+    const weakMaps = SOURCES.filter((s) => s.file.startsWith('src/vendors/') && !(s.file in REQUEST_WEAKMAPS_ALLOWED)).flatMap((s) => findings(s, weakMap));
+    expect(weakMaps, 'the principal is request.emulator.principal (principalOf): list a WeakMap with its reason if it holds something else').toEqual([]);
+    // The detectors find what the plugin and the listed file hold.
+    expect(findings(SOURCES.find((s) => s.file === 'src/http/vendor-plugin.ts')!, consume)).toHaveLength(1);
+    for (const file of Object.keys(REQUEST_WEAKMAPS_ALLOWED)) expect(findings(SOURCES.find((s) => s.file === file)!, weakMap), file).not.toEqual([]);
+  });
+
+  it('reads the time once per request: vendor code and the S3 plane take `now` instead of reading the clock', () => {
+    const inScope = (file: string) => (file.startsWith('src/vendors/') || file.startsWith('src/s3/')) && !file.endsWith('/seed.ts') && !(file in CLOCK_READS_ALLOWED);
+    const reads = SOURCES.filter((s) => inScope(s.file))
+      .flatMap((s) => findings(s, (node) => isCall(node, 'now') && /clock$/.test((node.expression as ts.PropertyAccessExpression).expression.getText())));
+    expect(reads, 'pass request.emulator.now down (the vendor plugin reads the clock once per request)').toEqual([]);
+    for (const file of Object.keys(CLOCK_READS_ALLOWED)) {
+      const source = SOURCES.find((s) => s.file === file);
+      expect(source && findings(source, (node) => isCall(node, 'now')).length, `${file} reads no clock: drop it from CLOCK_READS_ALLOWED`).toBeGreaterThan(0);
+    }
+  });
+
+  it('types route input from the schemas: no `request.body as …` (or query, params) casts, stores prepare only through core/sql.ts', () => {
+    const cast = (node: ts.Node) => ts.isAsExpression(node) && /^request\.(body|query|params)$/.test(node.expression.getText());
+    const prepare = (node: ts.Node) => isCall(node, 'prepare');
+    const inScope = SOURCES.filter((s) => s.file.startsWith('src/vendors/') || s.file.startsWith('src/s3/'));
+    expect(inScope.flatMap((s) => findings(s, cast)), 'give the route its zod schema (the type provider types request.*)').toEqual([]);
+    expect(inScope.flatMap((s) => findings(s, prepare)), 'prepare through sql(db).statement / .mapped (core/sql.ts): named parameters, typed rows').toEqual([]);
+    // The detectors, on code that breaks the rules.
+    const probe = ts.createSourceFile('probe.ts', 'const b = request.body as Body;\nconst s = db.prepare(`SELECT 1`);', ts.ScriptTarget.Latest, true);
+    const source: Source = { file: 'probe.ts', path: 'probe.ts', ast: probe };
+    expect(findings(source, cast)).toHaveLength(1);
+    expect(findings(source, prepare)).toHaveLength(1);
   });
 
   it('has one registry: each VENDORS key is its definition id and its folder, in VENDOR_IDS', () => {

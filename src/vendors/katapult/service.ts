@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
-import type { Clock } from '../../core/clock.js';
 import { sameSecret } from '../../core/secrets.js';
 import type { Transitions } from '../../core/transitions.js';
 import type { VendorContext } from '../../core/vendor.js';
@@ -38,8 +37,6 @@ interface KatapultServiceDeps {
   store: KatapultStore;
   ids: KatapultIds;
   transitions: Transitions;
-  /** Only for `presignedUrlStatus`, which runs outside a request; request paths take `now`. */
-  clock: Clock;
   /** Read on use: `server_url` and presigned URLs point at the emulator's S3 plane when it is set. */
   config: Pick<Config, 'publicUrl'>;
 }
@@ -52,14 +49,12 @@ export class KatapultService {
   private readonly store: KatapultStore;
   private readonly ids: KatapultIds;
   private readonly transitions: Transitions;
-  private readonly clock: Clock;
   private readonly config: Pick<Config, 'publicUrl'>;
 
   constructor(deps: KatapultServiceDeps) {
     this.store = deps.store;
     this.ids = deps.ids;
     this.transitions = deps.transitions;
-    this.clock = deps.clock;
     this.config = deps.config;
   }
 
@@ -504,11 +499,6 @@ export class KatapultService {
     });
   }
 
-  /** Whether a presigned URL the emulator issued would be honoured now (tests ask, outside a request): valid, expired, revoked or unknown. */
-  presignedUrlStatus(namespace: string, url: string): PresignedState {
-    return this.presignedStatus(namespace, new URL(url).searchParams.get('X-Amz-Signature') ?? '', this.clock.now()).state;
-  }
-
   /** The presigned URL with this signature, and whether it is honoured at `now` (the S3 plane serves them). */
   presignedStatus(namespace: string, signature: string, now: number): { url: PresignedUrl | undefined; state: PresignedState } {
     const url = this.store.presignedBySignature.get({ namespace, signature });
@@ -549,5 +539,5 @@ export class KatapultService {
 
 /** The service over a vendor context's parts (routes, the S3 plane and tests build it so). */
 export function katapultService(ctx: VendorContext): KatapultService {
-  return new KatapultService({ store: katapultStore(ctx.db), ids: katapultIds(ctx.ids), transitions: ctx.transitions, clock: ctx.clock, config: ctx.config });
+  return new KatapultService({ store: katapultStore(ctx.db), ids: katapultIds(ctx.ids), transitions: ctx.transitions, config: ctx.config });
 }
