@@ -19,13 +19,13 @@ export interface Authenticated {
   accessKeyId: string;
 }
 
-export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }, client: S3Client, now: number): Authenticated {
+export function authenticate(part: VendorS3, ctx: VendorContext, namespace: string, req: RequestParts, query: URLSearchParams, target: { bucket?: string; key?: string }, client: S3Client, now: number): Authenticated {
   if (target.bucket !== undefined && target.key !== undefined) {
-    const issued = part.issuedPresign?.(ctx, ns, query, req.method, target.bucket, target.key, now);
+    const issued = part.issuedPresign?.(ctx, namespace, query, req.method, target.bucket, target.key, now);
     if (issued !== undefined) {
       if (!issued.ok) throw s3Error(issued.code, issued.message);
       const method = req.method === 'HEAD' ? 'GET' : req.method;
-      const bucket = part.world(ctx).bucket(ns, target.bucket);
+      const bucket = part.world(ctx).bucket(namespace, target.bucket);
       if (!bucket) throw s3Error('NoSuchBucket', undefined, { BucketName: target.bucket });
       // The URL grants one method on one object, nothing else.
       const key: S3Key = {
@@ -39,7 +39,7 @@ export function authenticate(part: VendorS3, ctx: VendorContext, ns: string, req
   const signed = parseSignature(req, query);
   if (!signed) throw s3Error('AccessDenied', 'Anonymous access is not allowed: sign the request with an access key of this vendor.');
   const accessKeyId = signed.credential.accessKeyId;
-  const key = part.key(ctx, ns, accessKeyId, client, now);
+  const key = part.key(ctx, namespace, accessKeyId, client, now);
   if (!key || key.refusal?.code === 'InvalidAccessKeyId') throw s3Error('InvalidAccessKeyId', key?.refusal?.message, { AWSAccessKeyId: accessKeyId });
 
   const wall = ctx.clock.wallNow();

@@ -59,22 +59,22 @@ export interface S3ObjectMeta {
 /** Where one vendor's buckets and objects live (its own management tables where it has them). */
 export interface S3World {
   /** The buckets of a tenant, by name. */
-  buckets(ns: string, ownerId: string): S3Bucket[];
-  bucket(ns: string, name: string): S3Bucket | undefined;
+  buckets(namespace: string, ownerId: string): S3Bucket[];
+  bucket(namespace: string, name: string): S3Bucket | undefined;
   /** Creates the bucket, or throws a vendor-shaped refusal (AccessDenied where the vendor does not allow it). */
-  createBucket(ns: string, owner: S3Key['owner'], name: string, region: string, now: number): void;
-  deleteBucket(ns: string, name: string): void;
+  createBucket(namespace: string, owner: S3Key['owner'], name: string, region: string, now: number): void;
+  deleteBucket(namespace: string, name: string): void;
   /** Objects with keys > `after` that start with `prefix`, in key order, at most `limit`. */
-  objects(ns: string, bucket: string, prefix: string, after: string, limit: number): S3ObjectMeta[];
-  objectCount(ns: string, bucket: string): number;
-  head(ns: string, bucket: string, key: string): S3ObjectMeta | undefined;
-  body(ns: string, bucket: string, key: string): Buffer | undefined;
+  objects(namespace: string, bucket: string, prefix: string, after: string, limit: number): S3ObjectMeta[];
+  objectCount(namespace: string, bucket: string): number;
+  head(namespace: string, bucket: string, key: string): S3ObjectMeta | undefined;
+  body(namespace: string, bucket: string, key: string): Buffer | undefined;
   /** Metadata, bytes and tags (raw JSON, or undefined when none) together (GetObject): one read where the vendor's tables allow it. */
-  read(ns: string, bucket: string, key: string): { meta: S3ObjectMeta; body: Buffer; tags: string | undefined } | undefined;
-  put(ns: string, bucket: string, meta: S3ObjectMeta, body: Buffer): void;
-  delete(ns: string, bucket: string, key: string): boolean;
+  read(namespace: string, bucket: string, key: string): { meta: S3ObjectMeta; body: Buffer; tags: string | undefined } | undefined;
+  put(namespace: string, bucket: string, meta: S3ObjectMeta, body: Buffer): void;
+  delete(namespace: string, bucket: string, key: string): boolean;
   /** Object bytes the namespace holds in this vendor (S3_MAX_NAMESPACE_BYTES counts every vendor). */
-  usedBytes(ns: string): number;
+  usedBytes(namespace: string): number;
 }
 
 /** The outcome of checking a presigned URL the vendor's management API issued (not one a client signed). */
@@ -86,11 +86,11 @@ export interface VendorS3 {
    * `client` is who sent the request, for vendors whose buckets admit only some addresses; `now` is
    * the request's one time on the emulator clock (`request.emulator.now`).
    */
-  key(ctx: VendorContext, ns: string, accessKeyId: string, client: S3Client, now: number): S3Key | undefined;
+  key(ctx: VendorContext, namespace: string, accessKeyId: string, client: S3Client, now: number): S3Key | undefined;
   world(ctx: VendorContext): S3World;
   /**
    * When the request carries a presigned URL the vendor's management API issued, its verdict (on
    * the emulator clock at the request's `now`: expiry and revocation); undefined when the URL is not one of those.
    */
-  issuedPresign?(ctx: VendorContext, ns: string, query: URLSearchParams, method: string, bucket: string, key: string, now: number): IssuedPresign | undefined;
+  issuedPresign?(ctx: VendorContext, namespace: string, query: URLSearchParams, method: string, bucket: string, key: string, now: number): IssuedPresign | undefined;
 }

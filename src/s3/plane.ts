@@ -32,7 +32,7 @@ export interface S3Request {
 export interface PlaneContext {
   ctx: VendorContext;
   vendor: string;
-  ns: string;
+  namespace: string;
   /** The request's one time on the emulator clock: every write of the request is dated by it. */
   now: number;
   world: S3World;
@@ -139,14 +139,14 @@ export class S3Plane {
   }
 
   private bucket(name: string, access: S3Access, objectKey?: string): S3Bucket {
-    const b = this.p.world.bucket(this.p.ns, name);
+    const b = this.p.world.bucket(this.p.namespace, name);
     if (!b) throw s3Error('NoSuchBucket', undefined, { BucketName: name });
     if (!this.p.key.may(access, b, objectKey)) this.deny();
     return b;
   }
 
   private object(b: S3Bucket, key: string): S3ObjectMeta {
-    const o = this.p.world.head(this.p.ns, b.name, key);
+    const o = this.p.world.head(this.p.namespace, b.name, key);
     if (!o) throw s3Error('NoSuchKey', undefined, { Key: key });
     return o;
   }
@@ -253,7 +253,7 @@ export class S3Plane {
   private listBuckets(): S3Response {
     const { key } = this.p;
     if (!key.may('list-buckets')) this.deny();
-    const buckets = this.p.world.buckets(this.p.ns, key.owner.id).filter((b) => key.may('read-bucket', b));
+    const buckets = this.p.world.buckets(this.p.namespace, key.owner.id).filter((b) => key.may('read-bucket', b));
     const items = buckets.map((b) => `<Bucket>${xmlElement('Name', b.name)}${xmlElement('CreationDate', isoDate(b.createdAt))}</Bucket>`).join('');
     return this.xml(200, s3Document('ListAllMyBucketsResult', `<Owner>${xmlElement('ID', key.owner.id)}${xmlElement('DisplayName', key.owner.displayName)}</Owner><Buckets>${items}</Buckets>`));
   }
@@ -262,9 +262,9 @@ export class S3Plane {
     await this.readXml(req); // CreateBucketConfiguration: the region is the tenant's.
     if (!validBucketName(name)) throw s3Error('InvalidBucketName', undefined, { BucketName: name });
     if (!this.p.key.may('create-bucket')) this.deny();
-    const existing = this.p.world.bucket(this.p.ns, name);
+    const existing = this.p.world.bucket(this.p.namespace, name);
     if (existing) throw s3Error(existing.ownerId === this.p.key.owner.id ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, { BucketName: name });
-    this.p.world.createBucket(this.p.ns, this.p.key.owner, name, this.p.key.region, this.now());
+    this.p.world.createBucket(this.p.namespace, this.p.key.owner, name, this.p.key.region, this.now());
     return { status: 200, headers: { location: `/${name}` } };
   }
 
@@ -275,8 +275,8 @@ export class S3Plane {
 
   private deleteBucket(name: string): S3Response {
     const b = this.bucket(name, 'delete-bucket');
-    if (this.p.world.objectCount(this.p.ns, b.name) > 0) throw s3Error('BucketNotEmpty', undefined, { BucketName: name });
-    this.p.world.deleteBucket(this.p.ns, b.name);
+    if (this.p.world.objectCount(this.p.namespace, b.name) > 0) throw s3Error('BucketNotEmpty', undefined, { BucketName: name });
+    this.p.world.deleteBucket(this.p.namespace, b.name);
     return { status: 204, headers: {} };
   }
 
@@ -316,7 +316,7 @@ export class S3Plane {
     let truncated = false;
     let last = '';
     scan: while (maxKeys > 0) {
-      const batch = this.p.world.objects(this.p.ns, b.name, prefix, after, MAX_KEYS);
+      const batch = this.p.world.objects(this.p.namespace, b.name, prefix, after, MAX_KEYS);
       for (const o of batch) {
         if (contents.length + prefixes.length >= maxKeys) {
           truncated = true;
@@ -366,7 +366,7 @@ export class S3Plane {
     const b = this.bucket(name, 'write', key);
     validKey(key);
     const tags = tagsOfHeader(req);
-    const existing = this.p.world.head(this.p.ns, b.name, key);
+    const existing = this.p.world.head(this.p.namespace, b.name, key);
     if (header(req.headers, 'if-none-match') === '*' && existing) throw s3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
     const read = await this.read(req, existing?.size ?? 0);
     const meta: S3ObjectMeta = {
@@ -388,12 +388,12 @@ export class S3Plane {
     let body: Buffer | undefined;
     let tags: string | undefined;
     if (withBody && ifMatch === undefined && ifNoneMatch === undefined && since === undefined && unmodified === undefined) {
-      const read = this.p.world.read(this.p.ns, b.name, key);
+      const read = this.p.world.read(this.p.namespace, b.name, key);
       if (!read) throw s3Error('NoSuchKey', undefined, { Key: key });
       ({ meta: o, body, tags } = read);
     } else {
       o = this.object(b, key);
-      if (withBody) tags = this.tags.raw(this.p.ns, b.name, o);
+      if (withBody) tags = this.tags.raw(this.p.namespace, b.name, o);
     }
     const h = this.objectHeaders(o);
     if (tags !== undefined) h['x-amz-tagging-count'] = String(Object.keys(JSON.parse(tags) as S3Tags).length);
@@ -420,7 +420,7 @@ export class S3Plane {
       h['content-length'] = String(range ? range.end - range.start + 1 : o.size);
       return { status: range ? 206 : 200, headers: h };
     }
-    body ??= this.p.world.body(this.p.ns, b.name, key) ?? Buffer.alloc(0);
+    body ??= this.p.world.body(this.p.namespace, b.name, key) ?? Buffer.alloc(0);
     if (range) return { status: 206, headers: h, body: body.subarray(range.start, range.end + 1) };
     return { status: 200, headers: h, body };
   }
@@ -428,8 +428,8 @@ export class S3Plane {
   private deleteObject(name: string, key: string): S3Response {
     const b = this.bucket(name, 'delete', key);
     this.p.ctx.db.transaction(() => {
-      this.p.world.delete(this.p.ns, b.name, key);
-      this.tags.remove(this.p.ns, b.name, key);
+      this.p.world.delete(this.p.namespace, b.name, key);
+      this.tags.remove(this.p.namespace, b.name, key);
     })();
     return { status: 204, headers: {} };
   }
@@ -445,8 +445,8 @@ export class S3Plane {
           results.push(`<Error>${xmlElement('Key', key)}${xmlElement('Code', 'AccessDenied')}${xmlElement('Message', 'Access Denied')}</Error>`);
           continue;
         }
-        this.p.world.delete(this.p.ns, b.name, key);
-        this.tags.remove(this.p.ns, b.name, key);
+        this.p.world.delete(this.p.namespace, b.name, key);
+        this.tags.remove(this.p.namespace, b.name, key);
         if (!quiet) results.push(`<Deleted>${xmlElement('Key', key)}</Deleted>`);
       }
     })();
@@ -485,10 +485,10 @@ export class S3Plane {
     if (from.name === to.name && o.key === key && directive === 'COPY') {
       throw s3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
-    const tags = tagging === 'REPLACE' ? tagsOfHeader(req) : this.tags.get(this.p.ns, from.name, o);
-    const existing = this.p.world.head(this.p.ns, to.name, key);
+    const tags = tagging === 'REPLACE' ? tagsOfHeader(req) : this.tags.get(this.p.namespace, from.name, o);
+    const existing = this.p.world.head(this.p.namespace, to.name, key);
     this.checkRoom(o.size - (existing?.size ?? 0));
-    const body = this.p.world.body(this.p.ns, from.name, o.key) ?? Buffer.alloc(0);
+    const body = this.p.world.body(this.p.namespace, from.name, o.key) ?? Buffer.alloc(0);
     const meta: S3ObjectMeta = directive === 'REPLACE'
       ? { ...o, key, lastModified: this.now(), contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req) }
       : { ...o, key, lastModified: this.now() };
@@ -499,8 +499,8 @@ export class S3Plane {
   /** Writes an object and its tags (none: the old object's tags go with it). */
   private store(b: S3Bucket, meta: S3ObjectMeta, body: Buffer, tags: S3Tags): void {
     const write = () => {
-      this.p.world.put(this.p.ns, b.name, meta, body);
-      this.tags.set(this.p.ns, b.name, meta, tags);
+      this.p.world.put(this.p.namespace, b.name, meta, body);
+      this.tags.set(this.p.namespace, b.name, meta, tags);
     };
     // Without tags the second statement only deletes a row that may exist; both run synchronously,
     // so no request sees the object between them, and an untagged PutObject (the common one) pays
@@ -513,7 +513,7 @@ export class S3Plane {
 
   private getTagging(name: string, key: string): S3Response {
     const b = this.bucket(name, 'read', key);
-    const tags = this.tags.get(this.p.ns, b.name, this.object(b, key));
+    const tags = this.tags.get(this.p.namespace, b.name, this.object(b, key));
     const items = Object.entries(tags).map(([k, v]) => `<Tag>${xmlElement('Key', k)}${xmlElement('Value', v)}</Tag>`).join('');
     return this.xml(200, s3Document('Tagging', `<TagSet>${items}</TagSet>`));
   }
@@ -522,14 +522,14 @@ export class S3Plane {
     const b = this.bucket(name, 'write', key);
     const o = this.object(b, key);
     const tags = checkedTags(parseTaggingRequest(await this.readXml(req)));
-    this.tags.set(this.p.ns, b.name, o, tags);
+    this.tags.set(this.p.namespace, b.name, o, tags);
     return { status: 200, headers: {} };
   }
 
   private deleteTagging(name: string, key: string): S3Response {
     const b = this.bucket(name, 'write', key);
     this.object(b, key);
-    this.tags.remove(this.p.ns, b.name, key);
+    this.tags.remove(this.p.namespace, b.name, key);
     return { status: 204, headers: {} };
   }
 
@@ -537,7 +537,7 @@ export class S3Plane {
 
   private upload(b: S3Bucket, key: string, q: URLSearchParams) {
     const id = q.get('uploadId') ?? '';
-    const upload = this.uploads.get(this.p.ns, id);
+    const upload = this.uploads.get(this.p.namespace, id);
     if (!upload || upload.bucket !== b.name || upload.key !== key) throw s3Error('NoSuchUpload', undefined, { UploadId: id });
     return upload;
   }
@@ -548,7 +548,7 @@ export class S3Plane {
     const tags = tagsOfHeader(req);
     await this.readXml(req);
     const uploadId = this.p.ctx.ids.alphanumeric(32);
-    this.uploads.create(this.p.ns, { uploadId, bucket: b.name, key, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req), tags, createdAt: this.now() });
+    this.uploads.create(this.p.namespace, { uploadId, bucket: b.name, key, contentType: header(req.headers, 'content-type') || 'binary/octet-stream', metadata: this.metadataOf(req), tags, createdAt: this.now() });
     return this.xml(200, s3Document('InitiateMultipartUploadResult', xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('UploadId', uploadId)));
   }
 
@@ -557,9 +557,9 @@ export class S3Plane {
     const upload = this.upload(b, key, req.query);
     const partNumber = partNumberOf(req.query);
     const read = await this.read(req);
-    if (!this.uploads.get(this.p.ns, upload.uploadId)) throw s3Error('NoSuchUpload', undefined, { UploadId: upload.uploadId });
+    if (!this.uploads.get(this.p.namespace, upload.uploadId)) throw s3Error('NoSuchUpload', undefined, { UploadId: upload.uploadId });
     const etag = read.md5;
-    this.uploads.putPart(this.p.ns, upload.uploadId, { partNumber, size: read.body.length, etag, lastModified: this.now() }, read.body);
+    this.uploads.putPart(this.p.namespace, upload.uploadId, { partNumber, size: read.body.length, etag, lastModified: this.now() }, read.body);
     return { status: 200, headers: { etag: quoted(etag), ...this.checksumHeaders(read.checksums) } };
   }
 
@@ -582,11 +582,11 @@ export class S3Plane {
     }
     await this.readXml(req);
     const size = Math.max(0, end - start + 1);
-    const replaced = this.uploads.parts(this.p.ns, upload.uploadId, partNumber - 1, 1).find((p) => p.partNumber === partNumber);
+    const replaced = this.uploads.parts(this.p.namespace, upload.uploadId, partNumber - 1, 1).find((p) => p.partNumber === partNumber);
     this.checkRoom(size - (replaced?.size ?? 0));
-    const bytes = (this.p.world.body(this.p.ns, from.name, o.key) ?? Buffer.alloc(0)).subarray(start, start + size);
+    const bytes = (this.p.world.body(this.p.namespace, from.name, o.key) ?? Buffer.alloc(0)).subarray(start, start + size);
     const part = { partNumber, size, etag: md5Hex(bytes), lastModified: this.now() };
-    this.uploads.putPart(this.p.ns, upload.uploadId, part, bytes);
+    this.uploads.putPart(this.p.namespace, upload.uploadId, part, bytes);
     return this.xml(200, s3Document('CopyPartResult', xmlElement('LastModified', isoDate(part.lastModified)) + xmlElement('ETag', quoted(part.etag))));
   }
 
@@ -604,7 +604,7 @@ export class S3Plane {
     if (q.has('encoding-type') && !urlEncoded) throw s3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');
 
     // Where the listing resumes: after the marker upload (same key), or after every upload of key-marker.
-    const marker = keyMarker !== '' && idMarker !== '' ? this.uploads.get(this.p.ns, idMarker) : undefined;
+    const marker = keyMarker !== '' && idMarker !== '' ? this.uploads.get(this.p.namespace, idMarker) : undefined;
     let cursor = keyMarker === '' ? { key: '', createdAt: -1, uploadId: '' }
       : marker && marker.bucket === b.name && marker.key === keyMarker ? { key: keyMarker, createdAt: marker.createdAt, uploadId: marker.uploadId }
         : { key: keyMarker, createdAt: Number.MAX_SAFE_INTEGER, uploadId: LAST };
@@ -613,7 +613,7 @@ export class S3Plane {
     let truncated = false;
     let next = { key: '', uploadId: '' };
     scan: while (max > 0) {
-      const batch = this.uploads.list(this.p.ns, b.name, cursor, prefix, MAX_KEYS);
+      const batch = this.uploads.list(this.p.namespace, b.name, cursor, prefix, MAX_KEYS);
       for (const u of batch) {
         if (uploads.length + prefixes.length >= max) {
           truncated = true;
@@ -651,7 +651,7 @@ export class S3Plane {
     const b = this.bucket(name, 'write', key);
     const upload = this.upload(b, key, req.query);
     const wanted = parseCompleteRequest(await this.readXml(req));
-    const stored = new Map(this.uploads.parts(this.p.ns, upload.uploadId).map((p) => [p.partNumber, p]));
+    const stored = new Map(this.uploads.parts(this.p.namespace, upload.uploadId).map((p) => [p.partNumber, p]));
     let total = 0;
     if (wanted.some((w, i) => i > 0 && w.partNumber <= wanted[i - 1]!.partNumber)) throw s3Error('InvalidPartOrder');
     wanted.forEach((w, i) => {
@@ -665,7 +665,7 @@ export class S3Plane {
     const digests: Buffer[] = [];
     let offset = 0;
     for (const w of wanted) {
-      const bytes = this.uploads.partBody(this.p.ns, upload.uploadId, w.partNumber)!;
+      const bytes = this.uploads.partBody(this.p.namespace, upload.uploadId, w.partNumber)!;
       bytes.copy(body, offset);
       offset += bytes.length;
       digests.push(Buffer.from(w.etag, 'hex'));
@@ -673,7 +673,7 @@ export class S3Plane {
     const etag = `${md5Hex(Buffer.concat(digests))}-${wanted.length}`;
     this.p.ctx.db.transaction(() => {
       this.store(b, { key, size: total, etag, contentType: upload.contentType, lastModified: this.now(), metadata: upload.metadata }, body, upload.tags);
-      this.uploads.remove(this.p.ns, upload.uploadId);
+      this.uploads.remove(this.p.namespace, upload.uploadId);
     })();
     return this.xml(200, s3Document('CompleteMultipartUploadResult', xmlElement('Location', `/${b.name}/${key}`) + xmlElement('Bucket', b.name) + xmlElement('Key', key) + xmlElement('ETag', quoted(etag))));
   }
@@ -681,7 +681,7 @@ export class S3Plane {
   private abortUpload(name: string, key: string, q: URLSearchParams): S3Response {
     const b = this.bucket(name, 'write', key);
     const upload = this.upload(b, key, q);
-    this.uploads.remove(this.p.ns, upload.uploadId);
+    this.uploads.remove(this.p.namespace, upload.uploadId);
     return { status: 204, headers: {} };
   }
 
@@ -690,7 +690,7 @@ export class S3Plane {
     const upload = this.upload(b, key, q);
     const marker = Number(q.get('part-number-marker') ?? 0) || 0;
     const max = Math.min(Number(q.get('max-parts') ?? 1000) || 1000, 1000);
-    const parts = this.uploads.parts(this.p.ns, upload.uploadId, marker, max + 1);
+    const parts = this.uploads.parts(this.p.namespace, upload.uploadId, marker, max + 1);
     const truncated = parts.length > max;
     const shown = parts.slice(0, max);
     const items = shown.map((p) => `<Part>${xmlElement('PartNumber', p.partNumber)}${xmlElement('LastModified', isoDate(p.lastModified))}${xmlElement('ETag', quoted(p.etag))}${xmlElement('Size', p.size)}</Part>`).join('');

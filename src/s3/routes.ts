@@ -87,19 +87,19 @@ export function s3Routes(deps: S3RouteDeps) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-    const namespaceBytes = (ns: string) => deps.all.reduce((sum, v) => sum + v.part.world(ctx).usedBytes(ns) + multipartStore(ctx.db, v.id).usedBytes(ns), 0);
+    const namespaceBytes = (namespace: string) => deps.all.reduce((sum, v) => sum + v.part.world(ctx).usedBytes(namespace) + multipartStore(ctx.db, v.id).usedBytes(namespace), 0);
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const requestId = nextRequestId();
       reply.header('x-amz-request-id', requestId).header('x-amz-id-2', requestId).header('server', 'AmazonS3');
-      const ns = request.emulator.namespace;
+      const namespace = request.emulator.namespace;
       let resource = '/';
       try {
         const { target: t, query, operation } = parseRequest(request, deps.mount);
         resource = t.bucket === undefined ? '/' : `/${t.bucket}${t.key === undefined ? '' : `/${t.key}`}`;
-        const auth = authenticate(deps.part, ctx, ns, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) }, request.emulator.now);
+        const auth = authenticate(deps.part, ctx, namespace, { method: request.method, rawPath: t.rawPath, rawQuery: t.rawQuery, headers: request.headers }, query, t, { ip: clientIp(request.ip) }, request.emulator.now);
         request.emulator.credential = auth.accessKeyId;
-        const plane = new S3Plane({ ctx, vendor: deps.vendor.id, ns, now: request.emulator.now, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(ns) });
+        const plane = new S3Plane({ ctx, vendor: deps.vendor.id, namespace, now: request.emulator.now, world: deps.part.world(ctx), key: auth.key, namespaceBytes: () => namespaceBytes(namespace) });
         const res = await plane.handle(operation, { method: request.method, bucket: t.bucket, key: t.key, query, headers: request.headers, stream: request.raw, encoding: auth.encoding });
         reply.code(res.status).headers(res.headers);
         if (request.method === 'HEAD' || res.body === undefined) return reply.send();
