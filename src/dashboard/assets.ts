@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../core/package-info.js';
 
@@ -9,8 +9,14 @@ export interface DashboardAssets {
   css: string;
 }
 
-/** Where `npm run build` puts the bundle: next to this module once compiled (dist/src/dashboard/assets). */
-export const BUILT_ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+/**
+ * Where `npm run build` puts the bundle: dist/src/dashboard/assets. Running from the sources (tsx) this
+ * module is not under dist/ and the folder is src/dashboard/assets, which does not exist (so the
+ * dashboard is bundled in memory from the current sources). Found from the package root, not from this
+ * module's URL: in the command's bundle (src/tools/bundle-cli.ts) this code sits in dist/src/cli/.
+ */
+const RUNNING_FROM_DIST = fileURLToPath(import.meta.url).startsWith(join(PACKAGE_ROOT, 'dist') + sep);
+export const BUILT_ASSETS_DIR = join(PACKAGE_ROOT, RUNNING_FROM_DIST ? 'dist' : '', 'src', 'dashboard', 'assets');
 const ENTRY = join(PACKAGE_ROOT, 'src', 'dashboard', 'client', 'main.ts');
 
 /**

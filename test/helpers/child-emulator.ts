@@ -7,6 +7,8 @@ export interface ChildEmulator {
   process: ChildProcess;
   /** Resolves with the exit code (or signal name) once the process ends. */
   exited: Promise<number | string>;
+  /** What it wrote so far. */
+  output(): { stdout: string; stderr: string };
 }
 
 export interface SpawnedEmulator {
@@ -16,10 +18,16 @@ export interface SpawnedEmulator {
   output(): { stdout: string; stderr: string };
 }
 
-/** Runs `src/main.ts` in a child process (through tsx), without waiting for anything. */
-export function spawnChildEmulator(env: Record<string, string>): SpawnedEmulator {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'main.ts')], {
-    cwd: PACKAGE_ROOT,
+/** How to start it: node's arguments (default: `src/main.ts` through tsx) and the working directory. */
+export interface ChildCommand {
+  args?: readonly string[];
+  cwd?: string;
+}
+
+/** Runs `src/main.ts` (or `command`) in a child process, without waiting for anything. */
+export function spawnChildEmulator(env: Record<string, string>, command: ChildCommand = {}): SpawnedEmulator {
+  const child = spawn(process.execPath, command.args ?? ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'main.ts')], {
+    cwd: command.cwd ?? PACKAGE_ROOT,
     env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -31,9 +39,9 @@ export function spawnChildEmulator(env: Record<string, string>): SpawnedEmulator
   return { process: child, exited, output: () => ({ stdout, stderr }) };
 }
 
-/** Starts `src/main.ts` in a child process (through tsx) and waits for its "ready" log line. */
-export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_000): Promise<ChildEmulator> {
-  const spawned = spawnChildEmulator(env);
+/** Starts `src/main.ts` (or `command`) in a child process and waits for its "ready" log line. */
+export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_000, command: ChildCommand = {}): Promise<ChildEmulator> {
+  const spawned = spawnChildEmulator(env, command);
   const child = spawned.process;
   const { exited } = spawned;
   return new Promise((resolve, reject) => {
@@ -46,7 +54,7 @@ export function startChildEmulator(env: Record<string, string>, timeoutMs = 20_0
       for (const line of spawned.output().stdout.split('\n')) {
         if (!line.includes('accesskey-emulator ready')) continue;
         clearTimeout(timer);
-        resolve({ url: JSON.parse(line).url, process: child, exited });
+        resolve({ url: JSON.parse(line).url, process: child, exited, output: spawned.output });
         return;
       }
     });

@@ -12,7 +12,7 @@ import { ROOT_KEY as EXOSCALE_ROOT_KEY, ROOT_SECRET as EXOSCALE_ROOT_SECRET, sig
 /**
  * The container smoke test (issue 9). No Docker engine is available on the development and CI
  * machines, so this runs what the image would run, read from the Dockerfile itself:
- *   build stage      → `tsc -p tsconfig.build.json` and the dashboard bundle into a temporary directory
+ *   build stage      → `tsc -p tsconfig.build.json`, the command's bundle and the dashboard bundle into a temporary directory
  *   prod-deps stage  → production dependencies only, into a clean directory:
  *                        default: copied from node_modules, package by package, from the
  *                        lockfile's non-dev entries (fast enough for `npm test`);
@@ -296,8 +296,9 @@ describe(`the image's command on a production install (${INSTALL})`, () => {
     mkdirSync(prodDeps, { recursive: true });
     mkdirSync(app, { recursive: true });
 
-    // build stage: `npm run build` (tsc -p tsconfig.build.json, then the dashboard bundle), into the temporary directory.
+    // build stage: `npm run build` (tsc -p tsconfig.build.json, the command's bundle, then the dashboard bundle), into the temporary directory.
     execFileSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PACKAGE_ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'tools', 'bundle-cli.ts'), join(build, 'dist', 'src')], { stdio: 'pipe' });
     execFileSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src', 'dashboard', 'build-assets.ts'), join(build, 'dist', 'src', 'dashboard', 'assets')], { stdio: 'pipe' });
 
     // prod-deps stage: production dependencies only, in a clean directory.
