@@ -88,12 +88,15 @@ function assemble(config: Config, options: RuntimeOptions, vendors: readonly Ven
   const ids = options.ids ?? createIdSource(config.idSeed);
   const transitions = new Transitions(specs, config.transitions);
   const rateLimiter = new RateLimiter(config.rateLimits);
-  installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
+  const objectLimit = installObjectLimit(db, vendors.flatMap((v) => v.tables), config.maxObjectsPerNamespace);
   const ctx: VendorContext = { db, clock, ids, config, transitions, rateLimiter };
-  const namespaces = new Namespaces(db, vendors, ctx, fixtures, config.maxNamespaces, (scope) => {
-    if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
-    rateLimiter.forget(scope.namespace, scope.vendor);
-    for (const vendor of vendors) if (scope.vendor === undefined || scope.vendor === vendor.id) vendor.forget?.(ctx, scope.namespace);
+  const namespaces = new Namespaces({
+    db, vendors, ctx, startupFixtures: fixtures, maxNamespaces: config.maxNamespaces, objectLimit,
+    onForget: (scope) => {
+      if (scope.vendor === undefined) transitions.forgetNamespace(scope.namespace);
+      rateLimiter.forget(scope.namespace, scope.vendor);
+      for (const vendor of vendors) if (scope.vendor === undefined || scope.vendor === vendor.id) vendor.forget?.(ctx, scope.namespace);
+    },
   });
   // The startup world is seeded once, into the template every namespace is copied from. A file
   // database keeps its namespaces across restarts; the default one is made now if it is missing.

@@ -27,7 +27,7 @@ const WALL_CLOCK_ALLOWED: Record<string, string> = {
 const SQL_ALLOWED: Record<string, string> = {
   'src/core/namespace-store.ts': "the core's own store: the namespaces table, and the chunked reset and template copy over every vendor's declared tables",
   'src/core/sql.ts': 'the statement helper every store prepares through: it prepares the SQL text a store gives it and holds none of its own',
-  'src/core/object-limit.ts': 'connection-local TEMP triggers counting rows across every declared table (MAX_OBJECTS_PER_NAMESPACE)',
+  'src/core/object-limit.ts': 'connection-local TEMP triggers counting rows across every declared table (MAX_OBJECTS_PER_NAMESPACE), dropped and made again around bulk moves',
 };
 
 /**

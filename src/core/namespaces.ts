@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { ExclusiveWork, type Steps } from './exclusive-work.js';
 import type { FixtureDocument } from './fixtures.js';
 import { CHUNK_ROWS as CHUNK, namespaceStore, TEMPLATE_EPOCH, type NamespaceStore, type TableStatements } from './namespace-store.js';
+import type { ObjectLimit } from './object-limit.js';
 import type { VendorContext, VendorDefinition } from './vendor.js';
 
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -25,6 +26,28 @@ export interface ResetScope {
 export type LoadCounts = Record<string, Record<string, number>>;
 
 /**
+ * A reset that empties namespaces holding at least this many rows in all, or a copy of a template
+ * that holds as many, moves them without the per-row count triggers (ObjectLimit.suspendCounting);
+ * below it the schema changes (and the statements SQLite prepares again after them) would cost more
+ * than they save.
+ */
+export const BULK_ROWS = 20_000;
+
+export interface NamespacesOptions {
+  db: Database;
+  vendors: readonly VendorDefinition[];
+  ctx: VendorContext;
+  startupFixtures: readonly FixtureDocument[];
+  maxNamespaces: number;
+  /** Runs after every reset: what the rest of the runtime keeps per namespace goes. */
+  onForget?: (scope: ResetScope) => void;
+  /** The row counts of MAX_OBJECTS_PER_NAMESPACE, for bulk deletes. */
+  objectLimit?: ObjectLimit;
+  /** Default BULK_ROWS. */
+  bulkRows?: number;
+}
+
+/**
  * Namespaces are separate worlds in one database. A namespace is created on first use as a copy of
  * the startup world (seeded once, at start-up, into TEMPLATE_NAMESPACE); reset wipes all of them,
  * one, or one vendor's part, and copies the startup world in again. Every operation is linear in
@@ -37,15 +60,22 @@ export class Namespaces {
   private readonly stmts: NamespaceStore;
   private readonly work: ExclusiveWork;
   private readonly templateCtx: VendorContext;
+  private readonly vendors: readonly VendorDefinition[];
+  private readonly ctx: VendorContext;
+  private startupFixtures: readonly FixtureDocument[];
+  private readonly maxNamespaces: number;
+  private readonly onForget: (scope: ResetScope) => void;
+  private readonly objectLimit: ObjectLimit | undefined;
+  private readonly bulkRows: number;
 
-  constructor(
-    db: Database,
-    private readonly vendors: readonly VendorDefinition[],
-    private readonly ctx: VendorContext,
-    private startupFixtures: readonly FixtureDocument[],
-    private readonly maxNamespaces: number,
-    private readonly onForget: (scope: ResetScope) => void = () => {},
-  ) {
+  constructor({ db, vendors, ctx, startupFixtures, maxNamespaces, onForget = () => {}, objectLimit, bulkRows = BULK_ROWS }: NamespacesOptions) {
+    this.vendors = vendors;
+    this.ctx = ctx;
+    this.startupFixtures = startupFixtures;
+    this.maxNamespaces = maxNamespaces;
+    this.onForget = onForget;
+    this.objectLimit = objectLimit;
+    this.bulkRows = bulkRows;
     this.stmts = namespaceStore(db, vendors);
     this.work = new ExclusiveWork(this.stmts, () => this.known.clear());
     const templateClock: Clock = { now: () => TEMPLATE_EPOCH, wallNow: () => ctx.clock.wallNow() };
@@ -135,7 +165,13 @@ export class Namespaces {
     if (this.stmts.exists.get(name)) return;
     if (this.stmts.count.get()!.n >= this.maxNamespaces) throw new NamespaceLimitError(this.maxNamespaces);
     this.stmts.insert.run(name, this.ctx.clock.now());
+    // A new namespace holds no rows: a big template is copied without the per-row count triggers,
+    // and the copy then holds as many rows as the template (which was seeded within the limit).
+    const template = this.objectLimit?.objects(TEMPLATE_NAMESPACE) ?? 0;
+    if (this.objectLimit === undefined || template < this.bulkRows) return yield* this.copyTemplate(name);
+    this.objectLimit.suspendCounting();
     yield* this.copyTemplate(name);
+    this.objectLimit.resumeCounting([[name, template]]);
   }
 
   private *loadSteps(name: string, doc: FixtureDocument, counts: LoadCounts): Steps {
@@ -151,6 +187,20 @@ export class Namespaces {
   private *resetSteps(scope: ResetScope): Steps {
     const names = scope.namespace !== undefined ? [scope.namespace] : this.list().map((n) => n.name);
     const tables = this.stmts.tables.filter((t) => scope.vendor === undefined || t.vendor === scope.vendor);
+    // Whole namespaces, and many rows: deleted without counting each row down, their counts dropped after.
+    const limit = this.objectLimit;
+    if (limit !== undefined && scope.vendor === undefined && names.reduce((sum, name) => sum + limit.objects(name), 0) >= this.bulkRows) {
+      limit.suspendCounting();
+      for (const name of names) {
+        this.known.delete(name);
+        for (const t of tables) yield* this.deleteRows(t, name);
+        this.stmts.remove.run(name);
+      }
+      limit.resumeCounting(names.map((name) => [name, 0] as const));
+      if (scope.namespace !== undefined) yield* this.ensureSteps(scope.namespace);
+      else yield* this.ensureSteps(DEFAULT_NAMESPACE);
+      return;
+    }
     for (const name of names) {
       this.known.delete(name);
       for (const t of tables) yield* this.deleteRows(t, name);

@@ -7,7 +7,7 @@ import { EmulatorClock } from '../../src/core/clock.js';
 import { parseFixtureDocument, type FixtureDocument } from '../../src/core/fixtures.js';
 import { createIdSource } from '../../src/core/ids.js';
 import { isTimeColumn, TEMPLATE_EPOCH, TEMPLATE_SPAN } from '../../src/core/namespace-store.js';
-import { TEMPLATE_NAMESPACE } from '../../src/core/namespaces.js';
+import { BULK_ROWS, TEMPLATE_NAMESPACE } from '../../src/core/namespaces.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { loadVendors } from '../../src/registry.js';
@@ -186,5 +186,65 @@ describe('a long reset or load does not hold up the server', () => {
     const clash = await app.inject({ method: 'POST', url: '/_emulator/fixtures?namespace=big', payload: { toy: { items: [{ id: 'fresh_1', name: 'f', secret: 's' }, { id: 'item_5', name: 'dup', secret: 's' }] } } });
     expect(clash.statusCode).toBe(409);
     expect(runtime.namespaces.dump({ namespace: 'big' }).big!.toy!.toy_items).toHaveLength(30_001);
+  });
+});
+
+describe('big namespaces move without the per-row count triggers, and keep their counts', () => {
+  /** Rows per namespace as the object limit counts them, and as the tables hold them. */
+  const counted = (runtime: Runtime, ns: string) => (runtime.db.prepare('SELECT objects FROM temp.namespace_usage WHERE namespace = ?').get(ns) as { objects: number } | undefined)?.objects;
+  const held = (runtime: Runtime, ns: string) =>
+    runtime.vendors.flatMap((v) => v.tables).reduce((sum, t) => sum + (runtime.db.prepare(`SELECT count(*) AS n FROM ${t.name} WHERE namespace = ?`).get(ns) as { n: number }).n, 0);
+  const triggers = (runtime: Runtime) => (runtime.db.prepare("SELECT count(*) AS n FROM sqlite_temp_master WHERE type = 'trigger'").get() as { n: number }).n;
+
+  it(`copies and resets a world of more than BULK_ROWS (${BULK_ROWS}) rows with exact counts, and the triggers back`, { timeout: 120_000 }, () => {
+    const world = generateFixture({ keys: BULK_ROWS + 1_000 }).document as FixtureDocument;
+    const runtime = runtimeWith({ fixtures: [world] });
+    const tables = runtime.vendors.flatMap((v) => v.tables).length;
+    expect(triggers(runtime)).toBe(3 * tables);
+    const template = held(runtime, TEMPLATE_NAMESPACE);
+    expect(template).toBeGreaterThanOrEqual(BULK_ROWS);
+
+    // First use: the bulk copy. Rows written count trigger writes too: one per row copied, none for counting.
+    let changes = totalChanges(runtime.db);
+    runtime.namespaces.ensure('a');
+    expect(totalChanges(runtime.db) - changes).toBeLessThan(template * 1.01);
+    expect(held(runtime, 'a')).toBe(template);
+    expect(counted(runtime, 'a')).toBe(template);
+    expect(triggers(runtime)).toBe(3 * tables);
+    // The triggers count again: an insert and a delete move the count.
+    const columns = 'position, version, endpoint, website, capability, storage_classes, location, metadata';
+    runtime.db.prepare(`INSERT INTO ionos_regions (namespace, id, ${columns}) SELECT namespace, id || '-copy', ${columns} FROM ionos_regions WHERE namespace = 'a' LIMIT 1`).run();
+    expect(counted(runtime, 'a')).toBe(template + 1);
+    runtime.db.prepare("DELETE FROM ionos_regions WHERE namespace = 'a' AND id LIKE '%-copy'").run();
+    expect(counted(runtime, 'a')).toBe(template);
+
+    // Reset of everything: the bulk delete (of default and a), then default copied again.
+    changes = totalChanges(runtime.db);
+    runtime.namespaces.reset();
+    expect(totalChanges(runtime.db) - changes).toBeLessThan(template * 3.03);
+    expect(counted(runtime, 'a')).toBeUndefined();
+    expect(held(runtime, 'a')).toBe(0);
+    expect(held(runtime, 'default')).toBe(template);
+    expect(counted(runtime, 'default')).toBe(template);
+    expect(triggers(runtime)).toBe(3 * tables);
+  });
+
+  it('leaves rows, counts and triggers as they were when a bulk reset fails half-way', { timeout: 120_000 }, () => {
+    const world = generateFixture({ keys: BULK_ROWS + 1_000 }).document as FixtureDocument;
+    const runtime = runtimeWith({ fixtures: [world] });
+    runtime.namespaces.ensure('a');
+    const before = { a: held(runtime, 'a'), counted: counted(runtime, 'a'), triggers: triggers(runtime) };
+    // The last table's delete fails: the earlier tables' deletes and the trigger drop are rolled back.
+    const tables = (runtime.namespaces as unknown as { stmts: { tables: Array<{ deleteChunk: { run: (...args: unknown[]) => unknown } }> } }).stmts.tables;
+    const last = tables.at(-1)!.deleteChunk;
+    const run = last.run.bind(last);
+    last.run = () => {
+      throw new Error('disk on fire');
+    };
+    expect(() => runtime.namespaces.reset()).toThrow('disk on fire');
+    last.run = run;
+    expect({ a: held(runtime, 'a'), counted: counted(runtime, 'a'), triggers: triggers(runtime) }).toEqual(before);
+    runtime.namespaces.reset({ namespace: 'a' });
+    expect(counted(runtime, 'a')).toBe(held(runtime, 'a'));
   });
 });
