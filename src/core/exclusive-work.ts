@@ -23,7 +23,7 @@ export class ExclusiveWork {
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
 
-  constructor(private readonly stmts: NamespaceStore, private readonly onRollback: () => void) {}
+  constructor(private readonly stmts: NamespaceStore, private readonly onRollback: () => void, private readonly onEnd: () => void = () => {}) {}
 
   get busy(): boolean {
     return this.queued > 0;
@@ -45,6 +45,8 @@ export class ExclusiveWork {
     } catch (err) {
       this.abort();
       throw err;
+    } finally {
+      this.onEnd();
     }
     return rows;
   }
@@ -70,6 +72,8 @@ export class ExclusiveWork {
       } catch (err) {
         this.abort();
         throw err;
+      } finally {
+        this.onEnd();
       }
       return rows;
     });

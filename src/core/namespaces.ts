@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from './clock.js';
 import { ExclusiveWork, type Steps } from './exclusive-work.js';
+import { markWritten } from './sql.js';
 import type { FixtureDocument } from './fixtures.js';
 import { CHUNK_ROWS as CHUNK, namespaceStore, TEMPLATE_EPOCH, type NamespaceStore, type TableStatements } from './namespace-store.js';
 import type { ObjectLimit } from './object-limit.js';
@@ -77,7 +78,8 @@ export class Namespaces {
     this.objectLimit = objectLimit;
     this.bulkRows = bulkRows;
     this.stmts = namespaceStore(db, vendors);
-    this.work = new ExclusiveWork(this.stmts, () => this.known.clear());
+    // The work writes rows behind the stores' backs: remembered reads (core/sql.ts) start again after it.
+    this.work = new ExclusiveWork(this.stmts, () => this.known.clear(), () => markWritten(db));
     const templateClock: Clock = { now: () => TEMPLATE_EPOCH, wallNow: () => ctx.clock.wallNow() };
     this.templateCtx = { ...ctx, clock: templateClock };
   }

@@ -39,7 +39,11 @@ export const genericWorld = perDatabaseAndVendor((db: Database, vendor: string):
   const q = sql(db);
   const s = {
     buckets: q.statement<{ namespace: string; owner: string }, BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = @namespace AND owner_id = @owner ORDER BY name`),
-    bucket: q.statement<{ namespace: string; name: string }, BucketRow>(`SELECT * FROM ${t}_buckets WHERE namespace = @namespace AND name = @name`),
+    // Every object request names its bucket: remembered until the next write (core/sql.ts).
+    bucket: q.remembered<{ namespace: string; name: string }, [string, string, string, number], S3Bucket>(
+      `SELECT name, owner_id, region, created_at FROM ${t}_buckets WHERE namespace = @namespace AND name = @name`,
+      ([name, ownerId, region, createdAt]) => ({ name, ownerId, region, createdAt }),
+    ),
     bucketInsert: q.statement<{ namespace: string; name: string; owner: string; region: string; createdAt: number }>(
       `INSERT INTO ${t}_buckets (namespace, name, owner_id, region, created_at) VALUES (@namespace, @name, @owner, @region, @createdAt)`,
     ),
@@ -65,10 +69,7 @@ export const genericWorld = perDatabaseAndVendor((db: Database, vendor: string):
   };
   return {
     buckets: (namespace, owner) => s.buckets.all({ namespace, owner }).map(toBucket),
-    bucket: (namespace, name) => {
-      const r = s.bucket.get({ namespace, name });
-      return r && toBucket(r);
-    },
+    bucket: (namespace, name) => s.bucket.get({ namespace, name }),
     createBucket: (namespace, owner, name, region, now) => void s.bucketInsert.run({ namespace, name, owner: owner.id, region, createdAt: now }),
     deleteBucket: (namespace, name) => void s.bucketDelete.run({ namespace, name }),
     objects: (namespace, bucket, prefix, after, limit) => s.objects.all({ namespace, bucket, after, prefix, limit }).map(toMeta),

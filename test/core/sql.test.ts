@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { parameterNames, sql } from '../../src/core/sql.js';
+import { markWritten, parameterNames, sql } from '../../src/core/sql.js';
 
 function db() {
   const d = new Database(':memory:');
@@ -52,5 +52,61 @@ describe('core/sql: typed statements with named parameters', () => {
   it('finds the named parameters outside quoted text', () => {
     expect(parameterNames("SELECT * FROM k WHERE namespace = @namespace AND name <> '@literal' AND id IN (@id, @id)")).toEqual(['namespace', 'id']);
     expect(parameterNames('SELECT 1')).toEqual([]);
+  });
+});
+
+describe('core/sql: remembered reads', () => {
+  type Row = { id: string; name: string };
+  function setup() {
+    const d = db();
+    d.exec("INSERT INTO k VALUES ('default', 'a', 'alpha', 1)");
+    const q = sql(d);
+    // The statement's own reads, counted through its mapper (it runs once per row SQLite returns).
+    let reads = 0;
+    const byId = q.remembered<{ namespace: string; id: string }, [string, string], Row>('SELECT id, name FROM k WHERE namespace = @namespace AND id = @id', ([id, name]) => {
+      reads++;
+      return { id, name };
+    });
+    const rename = q.statement<{ namespace: string; id: string; name: string }>('UPDATE k SET name = @name WHERE namespace = @namespace AND id = @id');
+    return { d, q, byId, rename, reads: () => reads };
+  }
+
+  it('answers the same call from memory until a write, then reads again', () => {
+    const { byId, rename, reads } = setup();
+    expect(byId.get({ namespace: 'default', id: 'a' })).toEqual({ id: 'a', name: 'alpha' });
+    expect(byId.get({ namespace: 'default', id: 'a' })).toEqual({ id: 'a', name: 'alpha' });
+    expect(reads()).toBe(1);
+    // Other parameters are other answers, a missing row included.
+    expect(byId.get({ namespace: 'other', id: 'a' })).toBeUndefined();
+    expect(byId.get({ namespace: 'other', id: 'a' })).toBeUndefined();
+    rename.run({ namespace: 'default', id: 'a', name: 'renamed' });
+    expect(byId.get({ namespace: 'default', id: 'a' })).toEqual({ id: 'a', name: 'renamed' });
+    expect(reads()).toBe(2);
+    // A write that changes no row still counts (it cannot know what it would have changed).
+    rename.run({ namespace: 'default', id: 'none', name: 'x' });
+    byId.get({ namespace: 'default', id: 'a' });
+    expect(reads()).toBe(3);
+  });
+
+  it('forgets what a transaction read once it rolls back', () => {
+    const { q, byId, rename } = setup();
+    expect(() => q.transaction(() => {
+      rename.run({ namespace: 'default', id: 'a', name: 'inside' });
+      // Read (and remembered) inside the transaction, then rolled back.
+      expect(byId.get({ namespace: 'default', id: 'a' })!.name).toBe('inside');
+      throw new Error('abort');
+    })).toThrow('abort');
+    expect(byId.get({ namespace: 'default', id: 'a' })!.name).toBe('alpha');
+  });
+
+  it('forgets after markWritten, for writers outside sql() (resets, copies and loads)', () => {
+    const { d, byId, reads } = setup();
+    byId.get({ namespace: 'default', id: 'a' });
+    d.prepare("UPDATE k SET name = 'behind' WHERE id = 'a'").run();
+    // A write behind the helper's back is not seen until it is announced.
+    expect(byId.get({ namespace: 'default', id: 'a' })!.name).toBe('alpha');
+    markWritten(d);
+    expect(byId.get({ namespace: 'default', id: 'a' })!.name).toBe('behind');
+    expect(reads()).toBe(2);
   });
 });

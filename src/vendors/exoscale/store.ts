@@ -183,14 +183,14 @@ export const exoscaleStore = perDatabase((db: Database) => {
     ),
 
     // What authentication reads of a key: the key, its removal's operation and the organization, in one statement.
-    accessKeyCredential: q.mapped<ByKey, [...AccessKeyTuple, ...OrganizationTuple], Credential<StoredAccessKey>>(
+    accessKeyCredential: q.remembered<ByKey, [...AccessKeyTuple, ...OrganizationTuple], Credential<StoredAccessKey>>(
       `SELECT ${ACCESS_KEY}, o.id, o.requests_per_minute FROM exoscale_access_keys k
        LEFT JOIN exoscale_operations op ON op.namespace = @namespace AND op.id = k.revoke_operation_id
        LEFT JOIN exoscale_organizations o ON o.namespace = @namespace
        WHERE k.namespace = @namespace AND k.key = @key`,
       (r) => ({ key: accessKeyOf(r), organization: organizationOf(r[15], r[16]) }),
     ),
-    apiKeyCredential: q.mapped<ByKey, [...ApiKeyTuple, ...OrganizationTuple], Credential<StoredApiKey>>(
+    apiKeyCredential: q.remembered<ByKey, [...ApiKeyTuple, ...OrganizationTuple], Credential<StoredApiKey>>(
       `SELECT ${API_KEY}, o.id, o.requests_per_minute FROM exoscale_api_keys k
        LEFT JOIN exoscale_operations op ON op.namespace = @namespace AND op.id = k.delete_operation_id
        LEFT JOIN exoscale_organizations o ON o.namespace = @namespace

@@ -95,7 +95,7 @@ export const ibmStore = perDatabase((db: Database) => {
        ON CONFLICT (namespace, username) DO UPDATE SET password_hash = excluded.password_hash, key_management = excluded.key_management,
        key_listing = excluded.key_listing, storage_accounts = excluded.storage_accounts, rate_limit = excluded.rate_limit`,
     ),
-    managerByName: q.mapped<Namespace & { username: string }, ManagerTuple, ManagerRow>(
+    managerByName: q.remembered<Namespace & { username: string }, ManagerTuple, ManagerRow>(
       `SELECT ${MANAGER_COLUMNS} FROM ibm_managers WHERE namespace = @namespace AND username = @username`,
       toManager,
     ),
@@ -134,7 +134,7 @@ export const ibmStore = perDatabase((db: Database) => {
       'SELECT count(*) FROM ibm_credentials WHERE namespace = @namespace AND user_id = @userId',
       ([n]) => n,
     ),
-    credentialById: q.mapped<Namespace & { access: string }, CredentialTuple, CredentialRow>(
+    credentialById: q.remembered<Namespace & { access: string }, CredentialTuple, CredentialRow>(
       `SELECT ${CREDENTIAL_COLUMNS} FROM ibm_credentials WHERE namespace = @namespace AND access = @access`,
       toCredential,
     ),

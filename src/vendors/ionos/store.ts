@@ -130,12 +130,12 @@ export const ionosStore = perDatabase((db: Database) => {
        VALUES (@namespace, @id, @kind, @username, @secret_hash, @token_digest, @user_id, @rate_limit, @object_storage_access)`,
     ),
     // By the token's digest, never by the token itself: the caller then compares the value with sameSecret.
-    callerByTokenDigest: q.mapped<Namespaced & { tokenDigest: string }, CallerTuple, Caller>(
+    callerByTokenDigest: q.remembered<Namespaced & { tokenDigest: string }, CallerTuple, Caller>(
       `SELECT ${CALLER_COLUMNS} FROM ionos_credentials c JOIN ionos_users u ON u.namespace = c.namespace AND u.user_id = c.user_id
        WHERE c.namespace = @namespace AND c.token_digest = @tokenDigest AND c.kind = 'bearer'`,
       caller,
     ),
-    callerByUsername: q.mapped<Namespaced & { username: string }, CallerTuple, Caller>(
+    callerByUsername: q.remembered<Namespaced & { username: string }, CallerTuple, Caller>(
       `SELECT ${CALLER_COLUMNS} FROM ionos_credentials c JOIN ionos_users u ON u.namespace = c.namespace AND u.user_id = c.user_id
        WHERE c.namespace = @namespace AND c.kind = 'basic' AND c.username = @username`,
       caller,

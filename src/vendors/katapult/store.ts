@@ -165,7 +165,8 @@ type ById = Ns & { id: string };
 function create(db: Database) {
   const q = sql(db);
   const s = {
-    tokenByDigest: q.mapped<Ns & { digest: string }, [string, string, string, string | null, number, number | null], ApiToken>(
+    // Every request's credential: remembered until the next write (core/sql.ts).
+    tokenByDigest: q.remembered<Ns & { digest: string }, [string, string, string, string | null, number, number | null], ApiToken>(
       'SELECT token_digest, name, scopes, allowed_networks, rate_limit, expires_at FROM katapult_api_tokens WHERE namespace = @namespace AND token_digest = @digest',
       (r) => ({ digest: r[0], name: r[1], scopes: strings(r[2]), allowedNetworks: r[3] ? strings(r[3]) : [], rateLimit: r[4], expiresAt: r[5] }),
     ),
@@ -220,8 +221,8 @@ function create(db: Database) {
     trashRequestPurge: q.statement<ById & { task: string; now: number }>('UPDATE katapult_trash_objects SET purge_task_id = @task, purge_requested_at = @now WHERE namespace = @namespace AND id = @id'),
     trashDelete: q.statement<ById>('DELETE FROM katapult_trash_objects WHERE namespace = @namespace AND id = @id'),
 
-    /** A key with its buckets and its account's trash state: one statement for the whole view. */
-    keyById: q.mapped<ById, KeyViewTuple, AccessKeyView>(
+    /** A key with its buckets and its account's trash state: one statement for the whole view, remembered until the next write. */
+    keyById: q.remembered<ById, KeyViewTuple, AccessKeyView>(
       `SELECT ${KEY_VIEW_COLUMNS} FROM katapult_access_keys k LEFT JOIN katapult_accounts a ON a.namespace = k.namespace AND a.id = k.account_id WHERE k.namespace = @namespace AND k.id = @id`,
       accessKeyView,
     ),
@@ -252,7 +253,7 @@ function create(db: Database) {
     ),
     keySettle: q.statement<ById>('UPDATE katapult_access_keys SET settled = 1 WHERE namespace = @namespace AND id = @id'),
     keyDelete: q.statement<ById>('DELETE FROM katapult_access_keys WHERE namespace = @namespace AND id = @id'),
-    keyByS3Id: q.mapped<Ns & { s3Id: string }, [...KeyTuple, string | null, string | null, string | null, number | null], S3AccessKey>(
+    keyByS3Id: q.remembered<Ns & { s3Id: string }, [...KeyTuple, string | null, string | null, string | null, number | null], S3AccessKey>(
       `SELECT ${KEY_COLUMNS}, k.s3_secret, k.s3_secret_hash, a.trash_id, a.suspended FROM katapult_access_keys k LEFT JOIN katapult_accounts a ON a.namespace = k.namespace AND a.id = k.account_id
       WHERE k.namespace = @namespace AND k.s3_access_key_id = @s3Id`,
       (r) => ({ key: accessKey(r), s3Secret: r[11], s3SecretHash: r[12], account: r[14] === null ? undefined : { trashId: r[13], suspended: bool(r[14]) } }),

@@ -153,7 +153,7 @@ function build(db: Database) {
       'INSERT INTO krutrim_api_keys (namespace, key_digest, name, account_id, rate_limit) VALUES (@namespace, @digest, @name, @account, @rateLimit)',
     ),
     /** Authentication in one read: the key by its digest, its account, and the region asked for. */
-    callerByApiKey: q.mapped<Ns & { digest: string; region: string }, [string, string, number, string, string | null, string | null, string | null], ApiKeyCallerRow>(
+    callerByApiKey: q.remembered<Ns & { digest: string; region: string }, [string, string, number, string, string | null, string | null, string | null], ApiKeyCallerRow>(
       `SELECT k.key_digest, k.name, k.rate_limit, k.account_id, a.customer_id, r.region_id, r.tier FROM krutrim_api_keys k
        LEFT JOIN krutrim_accounts a ON a.namespace = k.namespace AND a.account_id = k.account_id
        LEFT JOIN krutrim_regions r ON r.namespace = k.namespace AND r.region_id = @region
@@ -171,7 +171,7 @@ function build(db: Database) {
       toAccessKeyWithSecret,
     ),
     /** The S3 plane: a key by its id alone, whatever its account. */
-    accessKeyByIdAnyAccount: q.mapped<Ns & { accessKey: string }, [...AccessKeyTuple, string], AccessKeyWithSecret>(
+    accessKeyByIdAnyAccount: q.remembered<Ns & { accessKey: string }, [...AccessKeyTuple, string], AccessKeyWithSecret>(
       `SELECT ${ACCESS_KEY}, secret_key FROM krutrim_access_keys WHERE namespace = @namespace AND access_key = @accessKey`,
       toAccessKeyWithSecret,
     ),

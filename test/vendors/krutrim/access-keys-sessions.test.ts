@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { markWritten } from '../../../src/core/sql.js';
 import { secretDigest } from '../../../src/core/secrets.js';
 import { TEST_EPOCH } from '../../helpers/build-app.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
@@ -28,6 +29,7 @@ describe('auth and tenancy', () => {
     expect((await list()).statusCode).toBe(200);
     // The digest is all there is: with another digest the key is unknown.
     db.prepare("UPDATE krutrim_api_keys SET key_digest = ? WHERE namespace = 'default' AND key_digest = ?").run(secretDigest('something else'), secretDigest(API_KEY));
+    markWritten(db); // a write behind the stores' backs: remembered reads (core/sql.ts) start again
     expectError(await list(), 401, 'UNAUTHORIZED');
   });
 
@@ -166,6 +168,7 @@ describe('sessions', () => {
     expect((await objects()).statusCode).toBe(200);
     // The digest is all there is: with another digest the token is unknown.
     db.prepare("UPDATE krutrim_sessions SET token_digest = ? WHERE namespace = 'default'").run(secretDigest('something else'));
+    markWritten(db); // a write behind the stores' backs: remembered reads (core/sql.ts) start again
     expectError(await status(), 404, 'SESSION_NOT_FOUND');
     expectError(await objects(), 401, 'INVALID_SESSION');
   });
